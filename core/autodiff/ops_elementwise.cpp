@@ -1,0 +1,153 @@
+// Elementwise unary ops. Each backward rule uses the saved input and/or output.
+#include <cmath>
+#include <numbers>
+
+#include "autodiff/check.hpp"
+#include "neuralrg/autodiff.hpp"
+
+namespace neuralrg {
+namespace {
+
+// Derivative is a functor (x, y) -> dy/dx evaluated on arrays.
+template <class Derivative>
+struct UnaryNode final : Node {
+  explicit UnaryNode(Node* in) : input(in) {}
+  Node* input;
+  void backward() override {
+    if (!input->needs_grad) return;
+    input->adjoint().array() += adjoint().array() * Derivative{}(input->value().array(),
+                                                                 value().array());
+  }
+};
+
+template <class Derivative, class Forward>
+Var unary(const char* op, Var x, Forward&& forward) {
+  detail::require_var(op, x);
+  auto* node =
+      x.tape().make_node<UnaryNode<Derivative>>(x.rows(), x.cols(), x.needs_grad(), x.node());
+  forward(x.value().array(), node->value().array());
+  return Var(node);
+}
+
+struct EluDerivative {
+  template <class X, class Y>
+  auto operator()(const X& x, const Y& y) const {
+    return (x > 0).select(Scalar(1), y + 1);
+  }
+};
+struct TanhDerivative {
+  template <class X, class Y>
+  auto operator()(const X&, const Y& y) const {
+    return 1 - y.square();
+  }
+};
+struct SigmoidOfInput {  // d softplus / dx
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return x.unaryExpr([](Scalar v) {
+      return v >= 0 ? 1 / (1 + std::exp(-v)) : std::exp(v) / (1 + std::exp(v));
+    });
+  }
+};
+struct ExpDerivative {
+  template <class X, class Y>
+  auto operator()(const X&, const Y& y) const {
+    return y;
+  }
+};
+struct LogDerivative {
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return x.inverse();
+  }
+};
+struct LogCoshDerivative {
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return x.tanh();
+  }
+};
+struct SquareDerivative {
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return 2 * x;
+  }
+};
+
+struct ScaleNode final : Node {
+  ScaleNode(Node* in, Scalar f) : input(in), factor(f) {}
+  Node* input;
+  Scalar factor;
+  void backward() override {
+    if (input->needs_grad) input->adjoint().array() += factor * adjoint().array();
+  }
+};
+
+struct ShiftNode final : Node {
+  explicit ShiftNode(Node* in) : input(in) {}
+  Node* input;
+  void backward() override {
+    if (input->needs_grad) input->adjoint() += adjoint();
+  }
+};
+
+Scalar stable_softplus(Scalar v) { return std::max(v, Scalar(0)) + std::log1p(std::exp(-std::abs(v))); }
+
+}  // namespace
+
+Var elu(Var x) {
+  return unary<EluDerivative>("elu", x, [](const auto& in, auto out) {
+    out = (in > 0).select(in, in.exp() - 1);
+  });
+}
+
+Var tanh(Var x) {
+  return unary<TanhDerivative>("tanh", x, [](const auto& in, auto out) { out = in.tanh(); });
+}
+
+Var softplus(Var x) {
+  return unary<SigmoidOfInput>("softplus", x, [](const auto& in, auto out) {
+    out = in.unaryExpr([](Scalar v) { return stable_softplus(v); });
+  });
+}
+
+Var exp(Var x) {
+  return unary<ExpDerivative>("exp", x, [](const auto& in, auto out) { out = in.exp(); });
+}
+
+Var log(Var x) {
+  return unary<LogDerivative>("log", x, [](const auto& in, auto out) { out = in.log(); });
+}
+
+Var log_cosh(Var x) {
+  return unary<LogCoshDerivative>("log_cosh", x, [](const auto& in, auto out) {
+    // ln cosh x = |x| + ln(1 + e^{-2|x|}) − ln 2: no overflow for any finite x.
+    out = in.unaryExpr([](Scalar v) {
+      const Scalar a = std::abs(v);
+      return a + std::log1p(std::exp(-2 * a)) - std::numbers::ln2_v<Scalar>;
+    });
+  });
+}
+
+Var square(Var x) {
+  return unary<SquareDerivative>("square", x,
+                                 [](const auto& in, auto out) { out = in.square(); });
+}
+
+Var scale(Var x, Scalar s) {
+  detail::require_var("scale", x);
+  auto* node = x.tape().make_node<ScaleNode>(x.rows(), x.cols(), x.needs_grad(), x.node(), s);
+  node->value() = s * x.value();
+  return Var(node);
+}
+
+Var neg(Var x) { return scale(x, Scalar(-1)); }
+
+Var shift(Var x, Scalar c) {
+  detail::require_var("shift", x);
+  auto* node = x.tape().make_node<ShiftNode>(x.rows(), x.cols(), x.needs_grad(), x.node());
+  node->value().array() = x.value().array() + c;
+  return Var(node);
+}
+
+}  // namespace neuralrg

@@ -1,0 +1,141 @@
+// The tape: node bookkeeping, leaves, backward sweep and the arena behind them.
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "autodiff/arena.hpp"
+#include "autodiff/check.hpp"
+#include "neuralrg/autodiff.hpp"
+
+namespace neuralrg {
+namespace {
+
+struct LeafNode final : Node {
+  void backward() override {}
+};
+
+// Shares its input's value and adjoint memory: the adjoint flows back by aliasing.
+struct AliasNode final : Node {
+  void backward() override {}
+};
+
+struct ParamLeaf {
+  const Parameter* param;
+  Node* node;
+};
+
+}  // namespace
+
+struct Tape::Impl {
+  Arena arena;
+  std::vector<Node*> nodes;
+  std::vector<ParamLeaf> params;
+  bool frozen = false;
+};
+
+Tape::Tape() : impl_(std::make_unique<Impl>()) {}
+Tape::~Tape() = default;
+
+void Tape::reset() {
+  impl_->nodes.clear();
+  impl_->params.clear();
+  impl_->arena.reset();
+}
+
+void Tape::freeze_parameters(bool frozen) { impl_->frozen = frozen; }
+bool Tape::parameters_frozen() const { return impl_->frozen; }
+
+void* Tape::allocate_bytes(std::size_t bytes, std::size_t align) {
+  return impl_->arena.allocate(bytes, align);
+}
+
+MatrixMap Tape::scratch(Index rows, Index cols) {
+  auto* data = static_cast<Scalar*>(allocate_bytes(sizeof(Scalar) * rows * cols, 64));
+  return {data, rows, cols};
+}
+
+void Tape::attach(Node* node, Index rows, Index cols, bool needs_grad) {
+  node->tape = this;
+  node->rows = rows;
+  node->cols = cols;
+  node->needs_grad = needs_grad;
+  if (!node->value_data) node->value_data = scratch(rows, cols).data();
+  // Adjoints are zeroed at the start of backward(), so a forward-only pass never pays for them.
+  if (needs_grad && !node->adjoint_data) node->adjoint_data = scratch(rows, cols).data();
+  impl_->nodes.push_back(node);
+}
+
+Var Tape::constant(const Eigen::Ref<const Matrix>& m) {
+  auto* node = make_node<LeafNode>(m.rows(), m.cols(), false);
+  node->value() = m;
+  return Var(node);
+}
+
+Var Tape::input(const Eigen::Ref<const Matrix>& m) {
+  auto* node = make_node<LeafNode>(m.rows(), m.cols(), true);
+  node->value() = m;
+  return Var(node);
+}
+
+Var Tape::param(Parameter& p) {
+  for (const auto& leaf : impl_->params)
+    if (leaf.param == &p) return Var(leaf.node);
+  void* memory = allocate_bytes(sizeof(LeafNode), alignof(LeafNode));
+  auto* node = ::new (memory) LeafNode();
+  node->value_data = p.value.data();  // read-only by contract: leaves have no forward rule
+  attach(node, p.value.rows(), p.value.cols(), !impl_->frozen);
+  impl_->params.push_back({&p, node});
+  return Var(node);
+}
+
+std::optional<ConstMatrixMap> Tape::param_grad(const Parameter& p) const {
+  for (const auto& leaf : impl_->params)
+    if (leaf.param == &p && leaf.node->needs_grad)
+      return ConstMatrixMap(leaf.node->adjoint_data, leaf.node->rows, leaf.node->cols);
+  return std::nullopt;
+}
+
+void Tape::backward(Var root) {
+  detail::require_var("backward", root);
+  backward(root, Matrix::Ones(root.rows(), root.cols()));
+}
+
+void Tape::backward(Var root, const Eigen::Ref<const Matrix>& seed) {
+  detail::require_var("backward", root);
+  if (seed.rows() != root.rows() || seed.cols() != root.cols())
+    detail::shape_error("backward", fmt::format("seed is {}×{} but the root is {}×{}",
+                                                seed.rows(), seed.cols(), root.rows(),
+                                                root.cols()));
+  if (&root.tape() != this) detail::shape_error("backward", "root lives on another tape");
+  auto& nodes = impl_->nodes;
+  std::size_t end = nodes.size();
+  while (end > 0 && nodes[end - 1] != root.node()) --end;
+  if (end == 0) detail::shape_error("backward", "root is not on this tape");
+  if (!root.needs_grad()) return;  // nothing upstream wants a gradient
+  for (std::size_t i = 0; i < end; ++i)
+    if (nodes[i]->needs_grad)
+      std::memset(nodes[i]->adjoint_data, 0, sizeof(Scalar) * nodes[i]->rows * nodes[i]->cols);
+  root.adjoint() = seed;
+  for (std::size_t i = end; i-- > 0;)
+    if (nodes[i]->needs_grad) nodes[i]->backward();
+}
+
+std::size_t Tape::arena_blocks() const { return impl_->arena.blocks(); }
+std::size_t Tape::arena_bytes_used() const { return impl_->arena.bytes_used(); }
+std::size_t Tape::size() const { return impl_->nodes.size(); }
+
+Var reshape(Var x, Index rows, Index cols) {
+  detail::require_var("reshape", x);
+  if (rows * cols != x.rows() * x.cols())
+    detail::shape_error("reshape", fmt::format("cannot view {}×{} as {}×{}", x.rows(), x.cols(),
+                                               rows, cols));
+  Tape& tape = x.tape();
+  void* memory = tape.allocate_bytes(sizeof(AliasNode), alignof(AliasNode));
+  auto* node = ::new (memory) AliasNode();
+  node->value_data = x.node()->value_data;
+  node->adjoint_data = x.node()->adjoint_data;
+  tape.attach(node, rows, cols, x.needs_grad());
+  return Var(node);
+}
+
+}  // namespace neuralrg

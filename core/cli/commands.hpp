@@ -1,0 +1,32 @@
+// The neuralrg subcommands. Each returns the process exit status.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace neuralrg::cli {
+
+/// Options shared by every subcommand.
+struct GlobalOptions {
+  std::vector<std::filesystem::path> plugin_path;
+};
+
+int list_plugins(const GlobalOptions& global, bool json);
+int describe_plugin(const GlobalOptions& global, const std::string& name);
+
+struct PipelineOptions {
+  std::filesystem::path pipeline;
+  std::vector<std::string> overrides;
+  std::filesystem::path out;
+  int threads = 0;
+};
+
+int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options);
+int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
+
+/// Exit statuses: 0 success, 1 runtime failure, 2 invalid input (configuration or usage).
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitInvalidInput = 2;
+
+}  // namespace neuralrg::cli

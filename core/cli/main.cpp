@@ -1,0 +1,47 @@
+// The neuralrg command line.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "neuralrg/types.hpp"
+#include "neuralrg/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace neuralrg::cli;
+  CLI::App app{"NeuralRG: hierarchical normalizing flows for the renormalization group"};
+  app.set_version_flag("--version",
+                       fmt::format("neuralrg {} (plugin API {}, ABI {})", NEURALRG_VERSION_STRING,
+                                   NEURALRG_API_VERSION, NEURALRG_ABI_TAG));
+  app.require_subcommand(1);
+
+  GlobalOptions global;
+  app.add_option("--plugin-path", global.plugin_path,
+                 "Folder (or library file) searched for plugins before $NEURALRG_PLUGIN_PATH and "
+                 "the defaults; repeatable");
+
+  auto* plugins = app.add_subcommand("plugins", "List the loaded plugins, or describe one");
+  bool json = false;
+  std::string describe;
+  plugins->add_flag("--json", json, "Print the list as JSON");
+  plugins->add_option("--describe", describe, "Show a plugin's parameters: types, defaults, docs");
+
+  PipelineOptions pipeline;
+  auto* validate = app.add_subcommand("validate", "Check a pipeline without running it");
+  validate->add_option("pipeline", pipeline.pipeline, "Pipeline YAML file")->required();
+  validate->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
+
+  auto* run = app.add_subcommand("run", "Run a pipeline into a run directory");
+  run->add_option("pipeline", pipeline.pipeline, "Pipeline YAML file")->required();
+  run->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
+  run->add_option("--out", pipeline.out, "Run directory (default runs/<name>-<time>)");
+  run->add_option("--threads", pipeline.threads, "Worker threads (default: all cores)")
+      ->check(CLI::PositiveNumber);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (plugins->parsed())
+    return describe.empty() ? list_plugins(global, json) : describe_plugin(global, describe);
+  if (validate->parsed()) return validate_pipeline(global, pipeline);
+  if (run->parsed()) return run_pipeline(global, pipeline);
+  return kExitInvalidInput;
+}

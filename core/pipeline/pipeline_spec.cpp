@@ -1,0 +1,167 @@
+#include "pipeline/pipeline_spec.hpp"
+
+#include <fmt/format.h>
+
+#include "config/suggest.hpp"
+#include "config/yaml_document.hpp"
+#include "pipeline/stage_catalog.hpp"
+
+namespace neuralrg {
+namespace {
+
+const Schema& top_schema() {
+  static const Schema schema = [] {
+    Schema s;
+    s.text("name", std::nullopt, "Pipeline name; names the run directory.");
+    s.integer("seed", 0, "Seed of every random stream.").range(0, std::nullopt);
+    s.text("description", "", "Free text shown in the report.");
+    s.map("target", true, "Target plugin section, e.g. {plugin: ising_dual, L: 16}.");
+    s.map("prior", false, "Prior plugin section (default {plugin: gaussian}).");
+    s.map("flow", false, "The hierarchical flow: layout, depth, block bijector, symmetry.");
+    return s;
+  }();
+  return schema;
+}
+
+Value plugin_default(const Value& parent, const std::string& key, const std::string& plugin) {
+  Value v;
+  v.kind = Value::Kind::Map;
+  v.where = Location{"(default)", 0, 0};
+  v.path = parent.path.empty() ? key : parent.path + "." + key;
+  v.entries.emplace_back("plugin", Value::scalar(plugin, v.where, v.path + ".plugin"));
+  return v;
+}
+
+// A plugin section: the map under `key`, or {plugin: default_plugin} when absent or empty.
+Value section_or_default(const Params& params, const std::string& key,
+                         const std::string& default_plugin) {
+  const Value& v = params.value(key);
+  if (v.kind == Value::Kind::Map && !v.entries.empty()) return v;
+  return plugin_default(params.resolved(), key, default_plugin);
+}
+
+PluginUse resolve(const PluginRegistry& registry, PluginKind kind, const Value& section) {
+  auto [entry, params] = registry.resolve(kind, section);
+  return PluginUse{entry, std::move(params)};
+}
+
+StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
+  std::vector<std::string> kinds;
+  for (const auto& k : stage_catalog()) kinds.push_back(k.name);
+  if (item.kind != Value::Kind::Map || item.entries.size() != 1)
+    throw ConfigError(item.where, item.path,
+                      fmt::format("expected one stage like `- train: {{...}}` (stages: {})",
+                                  join(kinds)));
+  const auto& [name, body] = item.entries.front();
+  const StageKind* kind = find_stage(name);
+  if (!kind) {
+    const std::string guess = nearest(name, kinds);
+    throw ConfigError(item.where, item.path + "." + name,
+                      fmt::format("unknown stage \"{}\"{}; stages: {}", name,
+                                  guess.empty() ? "" : fmt::format("; did you mean \"{}\"?", guess),
+                                  join(kinds)));
+  }
+  Params params = Params::validate(kind->schema, body, fmt::format("stage {}", name));
+  StageSpec stage{name, params, {}, kind->available, item.where};
+  for (const auto& [key, plugin_kind] : kind->plugin_sections)
+    stage.plugins.emplace_back(key, resolve(registry, plugin_kind, params.value(key)));
+  return stage;
+}
+
+Value with_entry(Value map, const std::string& key, Value v) {
+  for (auto& [k, existing] : map.entries)
+    if (k == key) {
+      existing = std::move(v);
+      return map;
+    }
+  map.entries.emplace_back(key, std::move(v));
+  return map;
+}
+
+}  // namespace
+
+const PluginUse& StageSpec::plugin(std::string_view key) const {
+  for (const auto& [k, use] : plugins)
+    if (k == key) return use;
+  throw std::logic_error(fmt::format("stage {} has no plugin section {}", kind, key));
+}
+
+PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
+                               const PluginRegistry& registry) {
+  if (raw.kind != Value::Kind::Map)
+    throw ConfigError(raw.where.line ? raw.where : Location{file.string(), 1, 1}, "",
+                      "a pipeline must be a YAML map with name, target and stages");
+  const Params top = Params::validate(top_schema(), raw, "the pipeline", {"stages", "variants"});
+
+  PipelineSpec spec;
+  spec.file = file;
+  spec.raw = raw;
+  spec.name = top.text("name");
+  spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
+  spec.target = resolve(registry, PluginKind::Target, top.value("target"));
+  spec.prior = resolve(registry, PluginKind::Prior, section_or_default(top, "prior", "gaussian"));
+  spec.flow = Params::validate(flow_schema(), top.value("flow"), "flow");
+  spec.block =
+      resolve(registry, PluginKind::Bijector, section_or_default(*spec.flow, "block", "realnvp"));
+
+  const Value* stages = raw.find("stages");
+  if (!stages || stages->kind != Value::Kind::List || stages->items.empty())
+    throw ConfigError(stages ? stages->where : raw.where, "stages",
+                      "expected a non-empty list of stages, e.g. `stages: [{train: {...}}]`");
+  for (const auto& item : stages->items) spec.stages.push_back(parse_stage(item, registry));
+
+  if (const Value* variants = raw.find("variants")) {
+    if (variants->kind != Value::Kind::List)
+      throw ConfigError(variants->where, "variants",
+                        "expected a list like `- {name: tree, set: {flow.layout: tree}}`");
+    for (const auto& v : variants->items) {
+      Schema s;
+      s.text("name", std::nullopt, "Variant name.");
+      s.map("set", true, "Dotted key → value overrides.");
+      const Params p = Params::validate(s, v, "a variant");
+      for (const auto& other : spec.variants)
+        if (other.name == p.text("name"))
+          throw ConfigError(p.value("name").where, p.value("name").path,
+                            fmt::format("duplicate variant name \"{}\"", other.name));
+      spec.variants.push_back({p.text("name"), p.value("set")});
+    }
+  }
+
+  Value resolved = top.resolved();
+  resolved = with_entry(std::move(resolved), "target", spec.target->params.resolved());
+  resolved = with_entry(std::move(resolved), "prior", spec.prior->params.resolved());
+  resolved = with_entry(std::move(resolved), "flow",
+                        with_entry(spec.flow->resolved(), "block", spec.block->params.resolved()));
+  Value stage_list = *stages;
+  for (std::size_t i = 0; i < spec.stages.size(); ++i) {
+    Value body = spec.stages[i].params.resolved();
+    for (const auto& [key, use] : spec.stages[i].plugins)
+      body = with_entry(std::move(body), key, use.params.resolved());
+    stage_list.items[i].entries.front().second = std::move(body);
+  }
+  resolved = with_entry(std::move(resolved), "stages", std::move(stage_list));
+  if (const Value* variants = raw.find("variants"))
+    resolved = with_entry(std::move(resolved), "variants", *variants);
+  spec.resolved = std::move(resolved);
+
+  // Each variant must itself be a valid pipeline, so a typo in the last variant fails up front.
+  for (const auto& v : spec.variants) validate_pipeline(variant_tree(spec, v), file, registry);
+  return spec;
+}
+
+Value variant_tree(const PipelineSpec& spec, const VariantSpec& v) {
+  Value tree = spec.raw;
+  for (const auto& [key, value] : v.overrides.entries) set_path(tree, key, value, value.where);
+  std::erase_if(tree.entries, [](const auto& e) { return e.first == "variants"; });
+  return tree;
+}
+
+PipelineSpec load_pipeline(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides,
+                           const PluginRegistry& registry) {
+  Value raw = load_yaml_file(file);
+  for (const auto& o : overrides) apply_override(raw, o);
+  return validate_pipeline(std::move(raw), file, registry);
+}
+
+}  // namespace neuralrg

@@ -1,0 +1,66 @@
+// A pipeline file, validated completely (plugins, parameters, stages) before any compute.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin/plugin_registry.hpp"
+
+namespace neuralrg {
+
+/// A plugin section resolved against the registry.
+struct PluginUse {
+  const FactoryEntry* factory;
+  Params params;
+};
+
+struct StageSpec {
+  std::string kind;
+  Params params;
+  std::vector<std::pair<std::string, PluginUse>> plugins;  ///< nested sections by key
+  bool available;
+  Location where;
+
+  /// The nested plugin section under `key` (throws if the stage has none).
+  const PluginUse& plugin(std::string_view key) const;
+};
+
+/// One named set of overrides for side-by-side runs.
+struct VariantSpec {
+  std::string name;
+  Value overrides;  ///< map of dotted key → value
+};
+
+struct PipelineSpec {
+  std::filesystem::path file;
+  std::string name;
+  std::uint64_t seed = 0;
+  std::optional<PluginUse> target;
+  std::optional<PluginUse> prior;
+  std::optional<Params> flow;
+  std::optional<PluginUse> block;
+  std::vector<StageSpec> stages;
+  std::vector<VariantSpec> variants;
+  /// The configuration with every default filled in (what the run directory records).
+  Value resolved;
+  /// The tree as written plus --set overrides, before defaults (what variants start from).
+  Value raw;
+};
+
+/// Loads and validates `file` with `overrides` ("dotted.key=value") applied in order. Every error
+/// is a ConfigError naming the file, line, column and key path.
+PipelineSpec load_pipeline(const std::filesystem::path& file,
+                           const std::vector<std::string>& overrides,
+                           const PluginRegistry& registry);
+
+/// Validates an already-parsed tree (used for variants).
+PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
+                               const PluginRegistry& registry);
+
+/// The raw tree of variant `v` of `spec` (overrides applied, not yet validated).
+Value variant_tree(const PipelineSpec& spec, const VariantSpec& v);
+
+}  // namespace neuralrg

@@ -1,0 +1,93 @@
+#include "pipeline/stage_catalog.hpp"
+
+namespace neuralrg {
+namespace {
+
+StageKind train_stage() {
+  StageKind k{"train", "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
+              {}, {{"optimizer", PluginKind::Optimizer}}, false};
+  Schema& s = k.schema;
+  s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
+  s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);
+  s.integer("batch", 512, "Samples per step.").range(1, std::nullopt);
+  s.choice("lr_schedule", "constant", {"constant", "cosine", "step"},
+           "Learning-rate schedule applied to the optimizer's lr.");
+  s.integer("lr_step_every", 1000, "Epochs between decays of the step schedule.")
+      .range(1, std::nullopt);
+  s.real("lr_step_factor", 0.5, "Factor of each step-schedule decay.").range(0, 1);
+  s.real("clip_grad_norm", 0.0, "Clip the global gradient norm to this value (0 = off).")
+      .range(0, std::nullopt);
+  s.integer("checkpoint_every", 100, "Epochs between checkpoints (0 = only at the end).")
+      .range(0, std::nullopt);
+  s.integer("keep_checkpoints", 3, "Checkpoints kept on disk (oldest removed).")
+      .range(1, std::nullopt);
+  s.integer("chunk", 64, "Samples per parallel chunk (results do not depend on threads).")
+      .range(1, std::nullopt);
+  return k;
+}
+
+StageKind sample_stage() {
+  StageKind k{"sample", "Markov chain Monte Carlo in latent or physical space, with observables.",
+              {}, {{"sampler", PluginKind::Sampler}}, false};
+  Schema& s = k.schema;
+  s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, space: latent}.");
+  s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);
+  s.integer("warmup", 100, "Sweeps discarded before measuring (adaptation happens here).")
+      .range(0, std::nullopt);
+  s.integer("sweeps", 100, "Measured sweeps.").range(1, std::nullopt);
+  s.integer("measure_every", 1, "Sweeps between measurements.").range(1, std::nullopt);
+  s.boolean("save_samples", false, "Write the physical configurations to samples.bin.");
+  s.text("flow_from", "", "Run directory whose trained flow to load (empty: this run's).");
+  return k;
+}
+
+StageKind analyze_stage() {
+  StageKind k{"analyze", "Response maps, mutual information and latent statistics of a flow.",
+              {}, {}, false};
+  Schema& s = k.schema;
+  s.boolean("response", true, "Response maps E_x[∂z_i/∂x] of the top-level latent variables.");
+  s.boolean("mutual_information", true, "Mutual information between pairs of variables.");
+  s.boolean("latent_statistics", true, "Mean, variance and excess kurtosis per scale.");
+  s.boolean("sample_grid", true, "A grid of generated configurations.");
+  s.integer("samples", 2048, "Flow samples used by the estimates.").range(16, std::nullopt);
+  return k;
+}
+
+StageKind report_stage() {
+  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {}, false};
+  k.schema.text("title", "", "Report title (default: the pipeline name).");
+  return k;
+}
+
+}  // namespace
+
+const std::vector<StageKind>& stage_catalog() {
+  static const std::vector<StageKind> catalog = {train_stage(), sample_stage(), analyze_stage(),
+                                                 report_stage()};
+  return catalog;
+}
+
+const StageKind* find_stage(std::string_view name) {
+  for (const auto& k : stage_catalog())
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+const Schema& flow_schema() {
+  static const Schema schema = [] {
+    Schema s;
+    s.choice("layout", "mera", {"mera", "tebd", "tree"},
+             "Hierarchy: mera (disentanglers + decimators), tebd (disentanglers only), tree "
+             "(decimators only).");
+    s.integer("depth", 0, "Levels of the hierarchy (mera/tree) or layers (tebd); 0 = full.")
+        .range(0, std::nullopt);
+    s.boolean("shared", true, "Share one block's weights across a layer (false: per block).");
+    s.choice("symmetrize", "none", {"none", "z2"},
+             "z2: q(x) = [q(x) + q(−x)]/2, one extra inference pass per step.");
+    s.map("block", false, "Block bijector plugin section (default {plugin: realnvp}).");
+    return s;
+  }();
+  return schema;
+}
+
+}  // namespace neuralrg

@@ -1,0 +1,30 @@
+// The stages a pipeline can list, each with its parameter schema.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "neuralrg/plugin.hpp"
+
+namespace neuralrg {
+
+/// One stage kind: its schema, the plugin sections nested in it, and whether this build can run
+/// it yet.
+struct StageKind {
+  std::string name;
+  std::string doc;
+  Schema schema;
+  std::vector<std::pair<std::string, PluginKind>> plugin_sections;  ///< key → kind
+  bool available = false;
+};
+
+/// All stage kinds, in documentation order.
+const std::vector<StageKind>& stage_catalog();
+const StageKind* find_stage(std::string_view name);
+
+/// The schema of the `flow:` section (layout, depth, block, ...).
+const Schema& flow_schema();
+
+}  // namespace neuralrg

@@ -1,0 +1,132 @@
+#include "plugin/plugin_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <set>
+
+namespace neuralrg {
+namespace fs = std::filesystem;
+
+namespace {
+
+void append_list(std::vector<fs::path>& out, const std::string& list) {
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t colon = list.find(':', start);
+    const std::string part = list.substr(start, colon == std::string::npos ? colon : colon - start);
+    if (!part.empty()) out.emplace_back(part);
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+}
+
+bool is_within(const fs::path& inner, const fs::path& outer) {
+  const auto rel = inner.lexically_relative(outer);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+// Libraries must outlive every object their factories created, including statics destroyed at
+// exit, so they are deliberately never unloaded.
+std::vector<boost::dll::shared_library>& loaded_libraries() {
+  static auto* libraries = new std::vector<boost::dll::shared_library>();
+  return *libraries;
+}
+
+void load_library(PluginRegistry& registry, const fs::path& file) {
+  boost::dll::shared_library library;
+  boost::dll::fs::error_code ec;
+  library.load(file, boost::dll::load_mode::default_mode, ec);
+  if (ec) {
+    registry.add_problem(file, fmt::format("cannot be loaded: {}", ec.message()));
+    return;
+  }
+  if (!library.has(kPluginEntrySymbol)) {
+    registry.add_problem(file, fmt::format("not a NeuralRG plugin (it exports no \"{}\" symbol)",
+                                           kPluginEntrySymbol));
+    return;
+  }
+  const auto entry = library.get_alias<const PluginInfo*()>(kPluginEntrySymbol);
+  const PluginInfo* info = entry();
+  if (info == nullptr) {
+    registry.add_problem(file, "plugin entry point returned no metadata");
+    return;
+  }
+  if (info->api_version != NEURALRG_API_VERSION) {
+    registry.add_problem(file,
+                         fmt::format("built against plugin API version {}, but this neuralrg "
+                                     "provides version {}; rebuild the plugin against this SDK",
+                                     info->api_version, NEURALRG_API_VERSION));
+    return;
+  }
+  if (std::strcmp(info->abi_tag, NEURALRG_ABI_TAG) != 0) {
+    registry.add_problem(file, fmt::format("built with ABI \"{}\", but this neuralrg uses \"{}\"; "
+                                           "rebuild the plugin with the same compiler, standard "
+                                           "library, Eigen and Scalar",
+                                           info->abi_tag, NEURALRG_ABI_TAG));
+    return;
+  }
+  const std::string refusal = registry.register_plugin(*info, file);
+  if (!refusal.empty()) {
+    registry.add_problem(file, refusal);
+    return;
+  }
+  loaded_libraries().push_back(std::move(library));
+}
+
+}  // namespace
+
+std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli) {
+  std::vector<fs::path> dirs = cli;
+  if (const char* env = std::getenv("NEURALRG_PLUGIN_PATH")) append_list(dirs, env);
+
+  std::error_code ec;
+  const fs::path exe = fs::weakly_canonical(boost::dll::program_location(), ec);
+  const fs::path build_dir = NEURALRG_BUILD_DIR;
+  if (!ec && is_within(exe, build_dir))
+    dirs.emplace_back(NEURALRG_BUILD_PLUGIN_DIR);
+  else if (!ec)
+    dirs.push_back(exe.parent_path().parent_path() / NEURALRG_INSTALL_PLUGIN_DIR);
+
+  std::vector<fs::path> existing;
+  for (const auto& d : dirs)
+    if (fs::exists(d, ec)) existing.push_back(d);
+  return existing;
+}
+
+void load_plugins(PluginRegistry& registry, const std::vector<fs::path>& dirs) {
+  std::set<fs::path> seen;
+  for (const auto& dir : dirs) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    if (fs::is_directory(dir, ec)) {
+      for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_regular_file() && entry.path().extension() == ".so")
+          files.push_back(entry.path());
+      std::sort(files.begin(), files.end());  // directory order is not reproducible
+    } else {
+      files.push_back(dir);
+    }
+    for (const auto& file : files) {
+      const fs::path canonical = fs::weakly_canonical(file, ec);
+      if (!seen.insert(canonical).second) continue;
+      load_library(registry, canonical);
+    }
+  }
+}
+
+PluginRegistry& global_registry(const std::vector<fs::path>& cli) {
+  static PluginRegistry* registry = [&] {
+    auto* r = new PluginRegistry();
+    load_plugins(*r, plugin_search_path(cli));
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace neuralrg

@@ -1,0 +1,34 @@
+// Bijector: an invertible block applied to rows of a fixed width (the blocks of one flow layer).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "neuralrg/autodiff.hpp"
+
+namespace neuralrg {
+
+/// What the host tells a bijector factory.
+struct BijectorContext {
+  Index width = 4;          ///< Inputs per row: 4 for 2×2 blocks, 2 for 1D chains.
+  std::uint64_t seed = 0;   ///< Seed for this instance's initial weights and random masks.
+};
+
+/// An invertible map on rows of width() columns, applied to every block of a layer at once.
+/// Naming follows TensorFlow Probability: forward is the generative direction z → x.
+/// Implementations must be safe to call concurrently from several threads (each thread uses its
+/// own tape); they must not modify themselves in forward/inverse.
+class Bijector {
+ public:
+  virtual ~Bijector() = default;
+  /// Number of columns each row must have.
+  virtual Index width() const = 0;
+  /// The trainable tensors (empty for a fixed map). Pointers stay valid for the object's life.
+  virtual std::vector<Parameter*> parameters() = 0;
+  /// Generative direction: x = f(z), with log|det ∂x/∂z| per row.
+  virtual Transformed forward(Var z) const = 0;
+  /// Inference direction: z = f⁻¹(x), with log|det ∂z/∂x| per row (the negative of forward's).
+  virtual Transformed inverse(Var x) const = 0;
+};
+
+}  // namespace neuralrg

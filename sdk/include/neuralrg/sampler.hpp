@@ -1,0 +1,52 @@
+// Sampler: a Markov chain Monte Carlo move over a batch of chains.
+#pragma once
+
+#include <string_view>
+
+#include "neuralrg/rng.hpp"
+#include "neuralrg/types.hpp"
+
+namespace neuralrg {
+
+/// What the host offers a sampler: the space the chains live in (latent z with energy
+/// U(z) = E(g(z)) − ln|det ∂g/∂z|, or physical x with energy E(x)), batched over chains.
+class SamplingSpace {
+ public:
+  virtual ~SamplingSpace() = default;
+  /// "latent" or "physical".
+  virtual std::string_view name() const = 0;
+  /// Number of variables per chain.
+  virtual Index dim() const = 0;
+  /// energy (rows×1) of each row of q and, if grad is not null, ∂energy/∂q (rows×dim).
+  virtual void energy(const Matrix& q, Matrix& energy, Matrix* grad) const = 0;
+  /// Fresh independent draws from the trained flow expressed in this space (q pre-sized
+  /// rows×dim), with the log density of that proposal per row (rows×1).
+  virtual void propose(Rng& rng, Matrix& q, Matrix& log_proposal) const = 0;
+};
+
+/// The chains of one chunk. The host initialises every field from propose() and energy().
+struct ChainChunk {
+  Matrix state;         ///< rows = chains, cols = dim.
+  Matrix energy;        ///< rows×1, energy of state.
+  Matrix log_proposal;  ///< rows×1, log proposal density of state (independence samplers).
+  Matrix accepted;      ///< rows×1, fraction of this sweep's moves each chain accepted.
+};
+
+/// What the host tells a sampler factory (reserved for future fields).
+struct SamplerContext {};
+
+/// A Markov move. sweep() runs concurrently on different chunks, so it must not modify the
+/// sampler; adaptation happens in end_sweep(), which the host calls once per sweep, in order.
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+  /// One sweep of every chain in `chains`, leaving π invariant (outside warm-up adaptation).
+  virtual void sweep(const SamplingSpace& space, ChainChunk& chains, Rng& rng) const = 0;
+  /// Mean acceptance of the sweep over all chains; adapt tuning only while `warmup` is true.
+  virtual void end_sweep(double acceptance, bool warmup) {
+    (void)acceptance;
+    (void)warmup;
+  }
+};
+
+}  // namespace neuralrg
