@@ -8,46 +8,53 @@ namespace {
 using ConstRowMap = Eigen::Map<const RowVector>;
 
 struct CouplingNode final : Node {
-  CouplingNode(Node* y_, Node* s_, Node* t_, const Scalar* m, const Scalar* e, bool inv)
-      : y(y_), s(s_), t(t_), mask(m), exp_s(e), inverse(inv) {}
+  CouplingNode(Node* y_, Node* s_, Node* t_, const Scalar* m, const Scalar* mc, const Scalar* e,
+               bool inv)
+      : y(y_), s(s_), t(t_), mask(m), complement(mc), exp_s(e), inverse(inv) {}
   Node* y;
   Node* s;
   Node* t;
   const Scalar* mask;
+  const Scalar* complement;  // 1 − mask, in the arena: Eigen would materialise it per use
   const Scalar* exp_s;  // e^{s} (generative) or e^{−s} (inverse), saved by the forward pass
   bool inverse;
 
   void backward() override {
-    const ConstRowMap mask_map(mask, cols);
-    const ConstMatrixMap e_map(exp_s, rows, cols);
-    const MatrixMap g_map = adjoint();
-    const auto m = mask_map.array();
-    const auto e = e_map.array();
-    const auto keep = g_map.array().rowwise() * m;         // masked inputs pass through
-    const auto moved = g_map.array().rowwise() * (1 - m);  // the transformed half
-    if (y->needs_grad) y->adjoint().array() += keep + moved * e;
-    if (!inverse) {
-      if (s->needs_grad) s->adjoint().array() += moved * y->value().array() * e;
-      if (t->needs_grad) t->adjoint().array() += moved;
-    } else {
-      // y = (y' − t)·e^{−s}: ∂/∂t = −e^{−s}, ∂/∂s = −(y' − t)·e^{−s}
-      if (s->needs_grad)
-        s->adjoint().array() -= moved * (y->value().array() - t->value().array()) * e;
-      if (t->needs_grad) t->adjoint().array() -= moved * e;
-    }
+    // Plain loops: Eigen's rowwise broadcasting would materialise the mask rows on the heap.
+    const Scalar* g = adjoint_data;
+    const Scalar* yv = y->value_data;
+    const Scalar* tv = t->value_data;
+    Scalar* gy = y->needs_grad ? y->adjoint_data : nullptr;
+    Scalar* gs = s->needs_grad ? s->adjoint_data : nullptr;
+    Scalar* gt = t->needs_grad ? t->adjoint_data : nullptr;
+    for (Index r = 0; r < rows; ++r)
+      for (Index c = 0; c < cols; ++c) {
+        const Index i = r * cols + c;
+        const Scalar moved = g[i] * complement[c];  // the transformed half
+        if (gy) gy[i] += g[i] * mask[c] + moved * exp_s[i];
+        if (!inverse) {
+          if (gs) gs[i] += moved * yv[i] * exp_s[i];
+          if (gt) gt[i] += moved;
+        } else {
+          // y = (y' − t)·e^{−s}: ∂/∂t = −e^{−s}, ∂/∂s = −(y' − t)·e^{−s}
+          if (gs) gs[i] -= moved * (yv[i] - tv[i]) * exp_s[i];
+          if (gt) gt[i] -= moved * exp_s[i];
+        }
+      }
   }
 };
 
 struct CouplingLogDetNode final : Node {
-  CouplingLogDetNode(Node* s_, const Scalar* m, Scalar sign_) : s(s_), mask(m), sign(sign_) {}
+  CouplingLogDetNode(Node* s_, const Scalar* mc, Scalar sign_)
+      : s(s_), complement(mc), sign(sign_) {}
   Node* s;
-  const Scalar* mask;
+  const Scalar* complement;  // 1 − mask
   Scalar sign;
   void backward() override {
     if (!s->needs_grad) return;
-    const ConstRowMap m(mask, s->cols);
+    const ConstRowMap mc(complement, s->cols);
     MatrixMap adj = s->adjoint();
-    for (Index r = 0; r < rows; ++r) adj.row(r).array() += (sign * adjoint_data[r]) * (1 - m.array());
+    for (Index r = 0; r < rows; ++r) adj.row(r) += (sign * adjoint_data[r]) * mc;
   }
 };
 
@@ -57,8 +64,9 @@ struct QuadraticNode final : Node {
   const Scalar* a_x;  // A·x per row, saved by the forward pass
   void backward() override {
     if (!x->needs_grad) return;
-    x->adjoint().array() +=
-        ConstMatrixMap(a_x, x->rows, x->cols).array().colwise() * adjoint().col(0).array();
+    const ConstMatrixMap ax(a_x, x->rows, x->cols);
+    MatrixMap adj = x->adjoint();
+    for (Index r = 0; r < rows; ++r) adj.row(r) += adjoint_data[r] * ax.row(r);
   }
 };
 
@@ -81,21 +89,24 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
   else
     e.array() = s.value().array().exp();
   const bool grad = y.needs_grad() || s.needs_grad() || t.needs_grad();
+  MatrixMap complement = tape.scratch(1, y.cols());
+  complement.array() = 1 - mask.array();
   auto* out = tape.make_node<CouplingNode>(y.rows(), y.cols(), grad, y.node(), s.node(), t.node(),
-                                           mask.data(), e.data(), inverse);
+                                           mask.data(), complement.data(), e.data(), inverse);
   const auto m = mask.array();
+  const auto mc = complement.row(0).array();
   const MatrixMap yv = y.value();
   MatrixMap value = out->value();
   if (inverse)
     value.array() = (yv.array() - t.value().array()) * e.array();
   else
     value.array() = yv.array() * e.array() + t.value().array();
-  value.array() = (value.array().rowwise() * (1 - m)) + (yv.array().rowwise() * m);
+  value.array() = (value.array().rowwise() * mc) + (yv.array().rowwise() * m);
 
   const Scalar sign = inverse ? Scalar(-1) : Scalar(1);
   auto* log_det = tape.make_node<CouplingLogDetNode>(y.rows(), 1, s.needs_grad(), s.node(),
-                                                     mask.data(), sign);
-  log_det->value().col(0) = sign * (s.value().array().rowwise() * (1 - m)).rowwise().sum();
+                                                     complement.data(), sign);
+  log_det->value().col(0).noalias() = sign * (s.value() * complement.row(0).transpose());
   return {Var(out), Var(log_det)};
 }
 

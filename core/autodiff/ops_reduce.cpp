@@ -13,7 +13,8 @@ struct RowSumNode final : Node {
   Scalar factor;  // 1 for sums, 1/cols for means
   void backward() override {
     if (!input->needs_grad) return;
-    input->adjoint().colwise() += factor * adjoint().col(0);
+    MatrixMap adj = input->adjoint();
+    for (Index r = 0; r < rows; ++r) adj.row(r).array() += factor * adjoint_data[r];
   }
 };
 

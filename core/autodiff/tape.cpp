@@ -95,10 +95,7 @@ std::optional<ConstMatrixMap> Tape::param_grad(const Parameter& p) const {
   return std::nullopt;
 }
 
-void Tape::backward(Var root) {
-  detail::require_var("backward", root);
-  backward(root, Matrix::Ones(root.rows(), root.cols()));
-}
+void Tape::backward(Var root) { sweep_backward(root, nullptr); }
 
 void Tape::backward(Var root, const Eigen::Ref<const Matrix>& seed) {
   detail::require_var("backward", root);
@@ -106,6 +103,11 @@ void Tape::backward(Var root, const Eigen::Ref<const Matrix>& seed) {
     detail::shape_error("backward", fmt::format("seed is {}×{} but the root is {}×{}",
                                                 seed.rows(), seed.cols(), root.rows(),
                                                 root.cols()));
+  sweep_backward(root, &seed);
+}
+
+void Tape::sweep_backward(Var root, const Eigen::Ref<const Matrix>* seed) {
+  detail::require_var("backward", root);
   if (&root.tape() != this) detail::shape_error("backward", "root lives on another tape");
   auto& nodes = impl_->nodes;
   std::size_t end = nodes.size();
@@ -115,7 +117,10 @@ void Tape::backward(Var root, const Eigen::Ref<const Matrix>& seed) {
   for (std::size_t i = 0; i < end; ++i)
     if (nodes[i]->needs_grad)
       std::memset(nodes[i]->adjoint_data, 0, sizeof(Scalar) * nodes[i]->rows * nodes[i]->cols);
-  root.adjoint() = seed;
+  if (seed)
+    root.adjoint() = *seed;
+  else
+    root.adjoint().setOnes();
   for (std::size_t i = end; i-- > 0;)
     if (nodes[i]->needs_grad) nodes[i]->backward();
 }

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
                        fmt::format("neuralrg {} (plugin API {}, ABI {})", NEURALRG_VERSION_STRING,
                                    NEURALRG_API_VERSION, NEURALRG_ABI_TAG));
   app.require_subcommand(1);
+  app.fallthrough();  // global options such as --plugin-path may follow the subcommand
 
   GlobalOptions global;
   app.add_option("--plugin-path", global.plugin_path,

@@ -146,6 +146,7 @@ class Tape {
  private:
   friend Var reshape(Var x, Index rows, Index cols);
   void* allocate_bytes(std::size_t bytes, std::size_t align);
+  void sweep_backward(Var root, const Eigen::Ref<const Matrix>* seed);
   void attach(Node* node, Index rows, Index cols, bool needs_grad);
   struct Impl;
   std::unique_ptr<Impl> impl_;
