@@ -16,13 +16,11 @@ const char* op_name(BinaryOp op) {
   return "?";
 }
 
-// Element (r, c) of an operand broadcast to the output shape.
-inline Scalar at(const Node* n, Index r, Index c) {
-  return n->value_data[(n->rows == 1 ? 0 : r) * n->cols + (n->cols == 1 ? 0 : c)];
-}
-inline Scalar& adj_at(Node* n, Index r, Index c) {
-  return n->adjoint_data[(n->rows == 1 ? 0 : r) * n->cols + (n->cols == 1 ? 0 : c)];
-}
+// Strides that read an operand broadcast to the output shape: 0 along a broadcast dimension.
+struct Strides {
+  explicit Strides(const Node* n) : row(n->rows == 1 ? 0 : n->cols), col(n->cols == 1 ? 0 : 1) {}
+  Index row, col;
+};
 
 struct BinaryNode final : Node {
   BinaryNode(Node* l, Node* r, BinaryOp o) : a(l), b(r), op(o) {}
@@ -51,25 +49,30 @@ struct BinaryNode final : Node {
       return;
     }
     const Scalar* g = adjoint_data;
-    for (Index r = 0; r < rows; ++r) {
+    const Strides sa(a), sb(b);
+    Scalar* ga = a->needs_grad ? a->adjoint_data : nullptr;
+    Scalar* gb = b->needs_grad ? b->adjoint_data : nullptr;
+    const Scalar* va = a->value_data;
+    const Scalar* vb = b->value_data;
+    for (Index r = 0; r < rows; ++r)
       for (Index c = 0; c < cols; ++c) {
         const Scalar gi = g[r * cols + c];
+        const Index ia = r * sa.row + c * sa.col, ib = r * sb.row + c * sb.col;
         switch (op) {
           case BinaryOp::Add:
-            if (a->needs_grad) adj_at(a, r, c) += gi;
-            if (b->needs_grad) adj_at(b, r, c) += gi;
+            if (ga) ga[ia] += gi;
+            if (gb) gb[ib] += gi;
             break;
           case BinaryOp::Sub:
-            if (a->needs_grad) adj_at(a, r, c) += gi;
-            if (b->needs_grad) adj_at(b, r, c) -= gi;
+            if (ga) ga[ia] += gi;
+            if (gb) gb[ib] -= gi;
             break;
           case BinaryOp::Mul:
-            if (a->needs_grad) adj_at(a, r, c) += gi * at(b, r, c);
-            if (b->needs_grad) adj_at(b, r, c) += gi * at(a, r, c);
+            if (ga) ga[ia] += gi * vb[ib];
+            if (gb) gb[ib] += gi * va[ia];
             break;
         }
       }
-    }
   }
 };
 
@@ -98,12 +101,13 @@ Var binary(BinaryOp op, Var a, Var b) {
     }
     return Var(node);
   }
-  const Node* na = a.node();
-  const Node* nb = b.node();
+  const Strides sa(a.node()), sb(b.node());
+  const Scalar* pa = a.node()->value_data;
+  const Scalar* pb = b.node()->value_data;
   Scalar* o = node->value_data;
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c) {
-      const Scalar x = at(na, r, c), y = at(nb, r, c);
+      const Scalar x = pa[r * sa.row + c * sa.col], y = pb[r * sb.row + c * sb.col];
       o[r * cols + c] = op == BinaryOp::Add ? x + y : op == BinaryOp::Sub ? x - y : x * y;
     }
   return Var(node);

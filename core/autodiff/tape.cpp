@@ -71,6 +71,12 @@ Var Tape::constant(const Eigen::Ref<const Matrix>& m) {
   return Var(node);
 }
 
+Var Tape::filled(Index rows, Index cols, Scalar value) {
+  auto* node = make_node<LeafNode>(rows, cols, false);
+  node->value().setConstant(value);
+  return Var(node);
+}
+
 Var Tape::input(const Eigen::Ref<const Matrix>& m) {
   auto* node = make_node<LeafNode>(m.rows(), m.cols(), true);
   node->value() = m;

@@ -14,7 +14,7 @@ class Shift final : public neuralrg::Bijector {
 
  private:
   static neuralrg::Transformed apply(neuralrg::Var v, neuralrg::Scalar c) {
-    const neuralrg::Var zero = v.tape().constant(neuralrg::Matrix::Zero(v.rows(), 1));
+    const neuralrg::Var zero = v.tape().filled(v.rows(), 1, 0);
     return {neuralrg::shift(v, c), zero};
   }
   neuralrg::Index width_;

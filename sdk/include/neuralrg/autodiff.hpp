@@ -104,6 +104,9 @@ class Tape {
 
   /// A leaf holding a copy of `m` that receives no gradient.
   Var constant(const Eigen::Ref<const Matrix>& m);
+  /// A leaf of rows×cols filled with `value` that receives no gradient (no heap temporary).
+  /// Its memory may be written through Var::value() right after creation, e.g. to fill noise.
+  Var filled(Index rows, Index cols, Scalar value);
   /// A leaf holding a copy of `m` whose gradient is wanted (read it from Var::adjoint()).
   Var input(const Eigen::Ref<const Matrix>& m);
   /// The leaf of parameter `p` on this tape (created once per tape, then reused). Its value

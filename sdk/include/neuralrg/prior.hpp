@@ -24,8 +24,10 @@ class Prior {
   virtual ~Prior() = default;
   /// Trainable tensors (empty for a fixed prior).
   virtual std::vector<Parameter*> parameters() { return {}; }
-  /// Fills eps (rows × sites, pre-sized) with base noise; standard normal by default.
-  virtual void noise(Rng& rng, Matrix& eps) const { rng.fill_normal(eps); }
+  /// Fills eps (rows × sites) with base noise; standard normal by default.
+  virtual void noise(Rng& rng, MatrixMap eps) const {
+    for (Index i = 0; i < eps.size(); ++i) eps.data()[i] = static_cast<Scalar>(rng.normal());
+  }
   /// Maps base noise to latent samples (identity for a fixed standard normal).
   virtual Var reparameterize(Var eps) const { return eps; }
   /// ln p(z) per row (rows×1).

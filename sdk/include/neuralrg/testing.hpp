@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/LU>
+#include <exception>
+
 #include "neuralrg/autodiff.hpp"
+#include "neuralrg/bijector.hpp"
 #include "neuralrg/rng.hpp"
 
 namespace neuralrg::testing {
@@ -116,6 +120,121 @@ inline Report check_parameter_gradient(const ParameterFunction& f,
                         params[k]->name + "(" + std::to_string(i) + "," + std::to_string(j) +
                             ")");
       }
+  }
+  return report;
+}
+
+/// Settings of the bijector conformance check.
+struct BijectorCheck {
+  Index rows = 3;                  ///< Samples per check (each row is one block input).
+  double input_scale = 1.0;        ///< Standard deviation of the random inputs.
+  double round_trip = 1e-10;       ///< Max |inverse(forward(z)) − z|, and the other way round.
+  double log_det = 1e-6;           ///< Max |log-det − ln|det J_numerical||.
+  Tolerance gradient{1e-6, 1e-5};  ///< Finite-difference settings for gradients.
+  std::uint64_t seed = 3;
+};
+
+namespace detail {
+
+inline void fail(Report& r, const std::string& what) {
+  if (r.ok) r.message = what;
+  r.ok = false;
+}
+
+inline Matrix forward_value(const Bijector& b, const Matrix& z, bool inverse) {
+  Tape t;
+  Var in = t.constant(z);
+  return (inverse ? b.inverse(in) : b.forward(in)).value.value();
+}
+
+}  // namespace detail
+
+/// The conformance check every bijector plugin should pass:
+///   1. it accepts width() columns and rejects another width with std::invalid_argument;
+///   2. inverse(forward(z)) ≈ z and forward(inverse(x)) ≈ x;
+///   3. the forward and inverse log-dets of a round trip sum to zero;
+///   4. each direction's log-det equals ln|det J| of the finite-difference Jacobian;
+///   5. input and parameter gradients of outputs and log-dets match finite differences.
+/// Returns the first failure in `message`.
+inline Report check_bijector(Bijector& b, const BijectorCheck& opt = {}) {
+  Report report;
+  const Index w = b.width();
+  Matrix z(opt.rows, w);
+  Rng rng(opt.seed);
+  rng.fill_normal(z);
+  z *= opt.input_scale;
+
+  try {
+    Tape t;
+    b.forward(t.constant(Matrix::Zero(opt.rows, w + 1)));
+    detail::fail(report, "forward accepted " + std::to_string(w + 1) + " columns; width() is " +
+                             std::to_string(w));
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).empty()) detail::fail(report, "shape error without a message");
+  }
+
+  Tape tape;
+  Transformed fwd = b.forward(tape.constant(z));
+  if (fwd.value.rows() != opt.rows || fwd.value.cols() != w || fwd.log_det.rows() != opt.rows ||
+      fwd.log_det.cols() != 1) {
+    detail::fail(report, "forward returned the wrong shapes");
+    return report;
+  }
+  Transformed back = b.inverse(fwd.value);
+  const double round = (back.value.value() - z).cwiseAbs().maxCoeff();
+  if (!(round <= opt.round_trip))
+    detail::fail(report, "inverse(forward(z)) differs from z by " + std::to_string(round));
+  const Matrix x = fwd.value.value();
+  const double other = (detail::forward_value(b, detail::forward_value(b, x, true), false) - x)
+                           .cwiseAbs()
+                           .maxCoeff();
+  if (!(other <= opt.round_trip))
+    detail::fail(report, "forward(inverse(x)) differs from x by " + std::to_string(other));
+  const double cancel = (fwd.log_det.value() + back.log_det.value()).cwiseAbs().maxCoeff();
+  if (!(cancel <= opt.round_trip))
+    detail::fail(report, "forward and inverse log-dets do not cancel: " + std::to_string(cancel));
+
+  for (bool inverse : {false, true}) {
+    const Matrix& point = inverse ? x : z;
+    Tape t;
+    Transformed out = inverse ? b.inverse(t.constant(point)) : b.forward(t.constant(point));
+    for (Index r = 0; r < opt.rows; ++r) {
+      Matrix jac(w, w);
+      Matrix probe = point.row(r);
+      for (Index j = 0; j < w; ++j) {
+        const Scalar saved = probe(0, j);
+        probe(0, j) = saved + opt.gradient.epsilon;
+        const Matrix up = detail::forward_value(b, probe, inverse);
+        probe(0, j) = saved - opt.gradient.epsilon;
+        const Matrix down = detail::forward_value(b, probe, inverse);
+        probe(0, j) = saved;
+        jac.col(j) = (up - down).transpose() / (2 * opt.gradient.epsilon);
+      }
+      const double numeric = std::log(std::abs(jac.determinant()));
+      const double err = std::abs(out.log_det.value()(r, 0) - numeric);
+      report.max_error = std::max(report.max_error, err);
+      if (!(err <= opt.log_det))
+        detail::fail(report, std::string(inverse ? "inverse" : "forward") + " log-det of row " +
+                                 std::to_string(r) + " is " +
+                                 std::to_string(out.log_det.value()(r, 0)) +
+                                 ", the numerical Jacobian gives " + std::to_string(numeric));
+    }
+  }
+
+  for (bool inverse : {false, true}) {
+    auto both = [&b, inverse](Var v) {
+      Transformed out = inverse ? b.inverse(v) : b.forward(v);
+      return concat_cols(out.value, out.log_det);
+    };
+    Report g = check_input_gradient(both, inverse ? x : z, opt.gradient, opt.seed + 10);
+    if (!g.ok) detail::fail(report, std::string(inverse ? "inverse" : "forward") +
+                                        " input gradient: " + g.message);
+    const Matrix point = inverse ? x : z;
+    Report p = check_parameter_gradient(
+        [&](Tape& t) { return both(t.constant(point)); }, b.parameters(), opt.gradient,
+        opt.seed + 20);
+    if (!p.ok) detail::fail(report, std::string(inverse ? "inverse" : "forward") +
+                                        " parameter gradient: " + p.message);
   }
   return report;
 }

@@ -1,0 +1,46 @@
+#include "mlp.hpp"
+
+#include <cmath>
+
+namespace realnvp {
+
+using namespace neuralrg;
+
+Mlp::Mlp(const std::string& name, const std::vector<Index>& widths, Activation act, Rng& rng)
+    : activation_(act) {
+  for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
+    const Scalar bound = 1 / std::sqrt(static_cast<Scalar>(widths[i]));
+    auto uniform = [&](Index r, Index c) {
+      Matrix m(r, c);
+      for (Index k = 0; k < m.size(); ++k) m.data()[k] = bound * (2 * rng.uniform() - 1);
+      return m;
+    };
+    weights_.push_back({name + ".W" + std::to_string(i), uniform(widths[i + 1], widths[i]), {}});
+    biases_.push_back({name + ".b" + std::to_string(i), uniform(1, widths[i + 1]), {}});
+  }
+}
+
+Var Mlp::operator()(Var x, Var input_mask) const {
+  Tape& tape = x.tape();
+  for (std::size_t i = 0; i < weights_.size(); ++i) {
+    Var W = tape.param(weights_[i]);
+    if (i == 0) W = mul(W, input_mask);
+    x = linear(x, W, tape.param(biases_[i]));
+    if (i + 1 == weights_.size()) break;
+    switch (activation_) {
+      case Activation::Elu: x = elu(x); break;
+      case Activation::Tanh: x = neuralrg::tanh(x); break;
+      case Activation::Softplus: x = softplus(x); break;
+    }
+  }
+  return x;
+}
+
+void Mlp::collect(std::vector<Parameter*>& out) {
+  for (std::size_t i = 0; i < weights_.size(); ++i) {
+    out.push_back(&weights_[i]);
+    out.push_back(&biases_[i]);
+  }
+}
+
+}  // namespace realnvp

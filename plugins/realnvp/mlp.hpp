@@ -1,0 +1,33 @@
+// A fully connected network built from tape ops: the conditioner of each coupling.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <neuralrg/neuralrg.hpp>
+
+namespace realnvp {
+
+enum class Activation { Elu, Tanh, Softplus };
+
+class Mlp {
+ public:
+  /// widths = [in, hidden..., out]; weights initialised like PyTorch's nn.Linear:
+  /// U(−1/√fan_in, 1/√fan_in) for weights and biases.
+  Mlp(const std::string& name, const std::vector<neuralrg::Index>& widths, Activation act,
+      neuralrg::Rng& rng);
+
+  /// The network on x; `input_mask` (1×in, 0/1) zeroes inputs by masking the first layer's
+  /// columns, which costs a w×in product instead of a batch×in one.
+  neuralrg::Var operator()(neuralrg::Var x, neuralrg::Var input_mask) const;
+
+  void collect(std::vector<neuralrg::Parameter*>& out);
+
+ private:
+  // Parameters are mutable because tapes read them through non-const references; forward and
+  // inverse never modify them.
+  mutable std::vector<neuralrg::Parameter> weights_, biases_;
+  Activation activation_;
+};
+
+}  // namespace realnvp

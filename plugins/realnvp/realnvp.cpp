@@ -1,0 +1,119 @@
+// Real NVP block: a stack of masked affine couplings (Dinh et al.), with the NeuralRG defaults:
+// 10 couplings, random 2-of-4 masks alternating with their complement, separate s and t MLPs
+// [4, 10, 10, 10, 4] with ELU, and s = scale ⊙ tanh(h) with scale initialised to 0 so every block
+// starts volume preserving.
+#include <algorithm>
+#include <memory>
+
+#include "mlp.hpp"
+
+namespace realnvp {
+namespace {
+
+using namespace neuralrg;
+
+struct Coupling {
+  RowVector mask;        // 1 = passes through and conditions the update
+  Mlp s_net, t_net;
+  mutable Parameter scale;
+};
+
+class RealNvp final : public Bijector {
+ public:
+  RealNvp(const Params& p, const BijectorContext& ctx) : width_(ctx.width) {
+    Rng rng = Rng::stream(ctx.seed, "realnvp.init");
+    const auto activation = p.text("activation") == "tanh"       ? Activation::Tanh
+                            : p.text("activation") == "softplus" ? Activation::Softplus
+                                                                 : Activation::Elu;
+    std::vector<Index> widths{width_};
+    for (long long h : p.integers("hidden")) widths.push_back(static_cast<Index>(h));
+    widths.push_back(width_);
+    const auto couplings = p.integer("couplings");
+    couplings_.reserve(static_cast<std::size_t>(couplings));
+    RowVector mask(width_);
+    for (long long k = 0; k < couplings; ++k) {
+      if (k % 2 == 1) {
+        mask = (1 - mask.array()).matrix();
+      } else if (p.text("mask") == "random") {
+        std::vector<Index> order(width_);
+        for (Index i = 0; i < width_; ++i) order[i] = i;
+        for (Index i = width_ - 1; i > 0; --i)  // Fisher–Yates with our own stream
+          std::swap(order[i], order[static_cast<Index>(rng.uniform() * (i + 1))]);
+        mask.setZero();
+        for (Index i = 0; i < width_ / 2; ++i) mask(order[i]) = 1;
+      } else {
+        for (Index i = 0; i < width_; ++i) mask(i) = (i % 2 == 0) ? 1 : 0;
+      }
+      const std::string name = "coupling" + std::to_string(k);
+      Mlp s_net(name + ".s", widths, activation, rng);
+      Mlp t_net(name + ".t", widths, activation, rng);
+      couplings_.push_back(Coupling{mask, std::move(s_net), std::move(t_net),
+                                    Parameter{name + ".scale", Matrix::Zero(1, width_), {}}});
+    }
+  }
+
+  Index width() const override { return width_; }
+
+  std::vector<Parameter*> parameters() override {
+    std::vector<Parameter*> out;
+    for (auto& c : couplings_) {
+      c.s_net.collect(out);
+      c.t_net.collect(out);
+      out.push_back(&c.scale);
+    }
+    return out;
+  }
+
+  Transformed forward(Var z) const override {
+    Var y = z;
+    Var log_det = z.tape().filled(z.rows(), 1, 0);
+    for (const auto& c : couplings_) step(c, y, log_det, false);
+    return {y, log_det};
+  }
+
+  Transformed inverse(Var x) const override {
+    Var y = x;
+    Var log_det = x.tape().filled(x.rows(), 1, 0);
+    for (auto c = couplings_.rbegin(); c != couplings_.rend(); ++c) step(*c, y, log_det, true);
+    return {y, log_det};
+  }
+
+ private:
+  static void step(const Coupling& c, Var& y, Var& log_det, bool inverse) {
+    Tape& tape = y.tape();
+    if (y.cols() != c.mask.cols())
+      throw std::invalid_argument("realnvp: expected " + std::to_string(c.mask.cols()) +
+                                  " columns, got " + std::to_string(y.cols()));
+    Var mask = tape.constant(c.mask);
+    // The masked inputs are unchanged by the coupling, so s and t see the same values in both
+    // directions.
+    Var s = mul(neuralrg::tanh(c.s_net(y, mask)), tape.param(c.scale));
+    Var t = c.t_net(y, mask);
+    Transformed out = affine_coupling(y, s, t, c.mask, inverse);
+    y = out.value;
+    log_det = add(log_det, out.log_det);
+  }
+
+  Index width_;
+  std::vector<Coupling> couplings_;
+};
+
+void register_factories(Registry& registry) {
+  Schema s;
+  s.integer("couplings", 10, "Affine coupling layers per block.").range(1, 256);
+  s.integers("hidden", std::vector<long long>{10, 10, 10},
+             "Hidden widths of the s and t networks.")
+      .range(1, 4096);
+  s.choice("activation", "elu", {"elu", "tanh", "softplus"}, "Hidden-layer activation.");
+  s.choice("mask", "random", {"random", "checkerboard"},
+           "random: seeded half of the inputs, alternating with the complement.");
+  registry.add_bijector("realnvp", "Real NVP block of masked affine couplings (the default).", s,
+                        [](const Params& p, const BijectorContext& ctx) {
+                          return std::make_unique<RealNvp>(p, ctx);
+                        });
+}
+
+}  // namespace
+}  // namespace realnvp
+
+NEURALRG_PLUGIN("realnvp", "1.0.0", realnvp::register_factories)

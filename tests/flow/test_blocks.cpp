@@ -1,0 +1,86 @@
+// Both block plugins pass the SDK conformance kit, with non-trivial weights.
+#include <doctest/doctest.h>
+
+#include "neuralrg/testing.hpp"
+#include "support/plugins.hpp"
+
+using namespace neuralrg;
+
+namespace {
+
+// Moves every parameter away from its initial value (scale = 0 would make realnvp trivially
+// volume preserving and hide log-det mistakes).
+void perturb(Bijector& b, std::uint64_t seed) {
+  Rng rng(seed);
+  for (Parameter* p : b.parameters())
+    for (Index i = 0; i < p->value.size(); ++i) p->value.data()[i] += 0.3 * rng.normal();
+}
+
+void require_conformant(Bijector& b) {
+  const auto report = testing::check_bijector(b);
+  INFO(report.message);
+  CHECK(report.ok);
+}
+
+}  // namespace
+
+TEST_CASE("realnvp passes the conformance kit") {
+  for (Index width : {4, 2}) {
+    for (const char* yaml : {"{plugin: realnvp}",
+                             "{plugin: realnvp, couplings: 3, hidden: [7], activation: tanh}",
+                             "{plugin: realnvp, couplings: 2, mask: checkerboard, activation: softplus}"}) {
+      CAPTURE(width);
+      CAPTURE(yaml);
+      auto b = test::make_bijector(yaml, width);
+      perturb(*b, 5);
+      require_conformant(*b);
+    }
+  }
+}
+
+TEST_CASE("realnvp has the published parameter count and starts volume preserving") {
+  auto b = test::make_bijector("{plugin: realnvp}", 4);
+  Index n = 0;
+  for (Parameter* p : b->parameters()) n += p->value.size();
+  CHECK(n == 6320);  // 10 × (2 × 314 + 4)
+  Tape t;
+  CHECK(b->forward(t.constant(test::random_matrix(5, 4, 1))).log_det.value().cwiseAbs().maxCoeff() == 0.0);
+}
+
+TEST_CASE("wavelet_linear passes the conformance kit, fixed and trainable") {
+  for (Index width : {4, 2}) {
+    CAPTURE(width);
+    auto fixed = test::make_bijector("{plugin: wavelet_linear}", width);
+    CHECK(fixed->parameters().empty());
+    require_conformant(*fixed);
+    auto trainable = test::make_bijector("{plugin: wavelet_linear, trainable: true}", width);
+    // Starts exactly at Haar.
+    Tape t;
+    const Matrix x = test::random_matrix(3, width, 2);
+    const Matrix a = trainable->inverse(t.constant(x)).value.value();
+    const Matrix b = fixed->inverse(t.constant(x)).value.value();
+    CHECK((a - b).cwiseAbs().maxCoeff() < 1e-12);
+    perturb(*trainable, 6);
+    require_conformant(*trainable);
+  }
+}
+
+TEST_CASE("the conformance kit fails a bijector whose log-det is wrong") {
+  // A scaling by 2 that claims to be volume preserving.
+  class Liar final : public Bijector {
+   public:
+    Index width() const override { return 4; }
+    std::vector<Parameter*> parameters() override { return {}; }
+    Transformed forward(Var z) const override {
+      if (z.cols() != 4) throw std::invalid_argument("liar: 4 columns");
+      return {scale(z, 2), z.tape().filled(z.rows(), 1, 0)};
+    }
+    Transformed inverse(Var x) const override {
+      if (x.cols() != 4) throw std::invalid_argument("liar: 4 columns");
+      return {scale(x, 0.5), x.tape().filled(x.rows(), 1, 0)};
+    }
+  } liar;
+  const auto report = testing::check_bijector(liar);
+  CHECK_FALSE(report.ok);
+  CHECK(report.message.find("log-det") != std::string::npos);
+}
