@@ -18,7 +18,7 @@ const char* op_name(BinaryOp op) {
 
 // Strides that read an operand broadcast to the output shape: 0 along a broadcast dimension.
 struct Strides {
-  explicit Strides(const Node* n) : row(n->rows == 1 ? 0 : n->cols), col(n->cols == 1 ? 0 : 1) {}
+  explicit Strides(const Node* n) : row(n->rows == 1 ? 0 : 1), col(n->cols == 1 ? 0 : n->rows) {}
   Index row, col;
 };
 
@@ -54,9 +54,9 @@ struct BinaryNode final : Node {
     Scalar* gb = b->needs_grad ? b->adjoint_data : nullptr;
     const Scalar* va = a->value_data;
     const Scalar* vb = b->value_data;
-    for (Index r = 0; r < rows; ++r)
-      for (Index c = 0; c < cols; ++c) {
-        const Scalar gi = g[r * cols + c];
+    for (Index c = 0; c < cols; ++c)
+      for (Index r = 0; r < rows; ++r) {
+        const Scalar gi = g[c * rows + r];
         const Index ia = r * sa.row + c * sa.col, ib = r * sb.row + c * sb.col;
         switch (op) {
           case BinaryOp::Add:
@@ -105,10 +105,10 @@ Var binary(BinaryOp op, Var a, Var b) {
   const Scalar* pa = a.node()->value_data;
   const Scalar* pb = b.node()->value_data;
   Scalar* o = node->value_data;
-  for (Index r = 0; r < rows; ++r)
-    for (Index c = 0; c < cols; ++c) {
+  for (Index c = 0; c < cols; ++c)
+    for (Index r = 0; r < rows; ++r) {
       const Scalar x = pa[r * sa.row + c * sa.col], y = pb[r * sb.row + c * sb.col];
-      o[r * cols + c] = op == BinaryOp::Add ? x + y : op == BinaryOp::Sub ? x - y : x * y;
+      o[c * rows + r] = op == BinaryOp::Add ? x + y : op == BinaryOp::Sub ? x - y : x * y;
     }
   return Var(node);
 }

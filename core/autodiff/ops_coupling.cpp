@@ -5,42 +5,40 @@
 namespace neuralrg {
 namespace {
 
-using ConstRowMap = Eigen::Map<const RowVector>;
-
 struct CouplingNode final : Node {
-  CouplingNode(Node* y_, Node* s_, Node* t_, const Scalar* m, const Scalar* mc, const Scalar* e,
-               bool inv)
-      : y(y_), s(s_), t(t_), mask(m), complement(mc), exp_s(e), inverse(inv) {}
+  CouplingNode(Node* y_, Node* s_, Node* t_, const Scalar* m, const Scalar* e, bool inv)
+      : y(y_), s(s_), t(t_), mask(m), exp_s(e), inverse(inv) {}
   Node* y;
   Node* s;
   Node* t;
   const Scalar* mask;
-  const Scalar* complement;  // 1 − mask, in the arena: Eigen would materialise it per use
   const Scalar* exp_s;  // e^{s} (generative) or e^{−s} (inverse), saved by the forward pass
   bool inverse;
 
   void backward() override {
-    // Plain loops: Eigen's rowwise broadcasting would materialise the mask rows on the heap.
-    const Scalar* g = adjoint_data;
-    const Scalar* yv = y->value_data;
-    const Scalar* tv = t->value_data;
-    Scalar* gy = y->needs_grad ? y->adjoint_data : nullptr;
-    Scalar* gs = s->needs_grad ? s->adjoint_data : nullptr;
-    Scalar* gt = t->needs_grad ? t->adjoint_data : nullptr;
-    for (Index r = 0; r < rows; ++r)
-      for (Index c = 0; c < cols; ++c) {
-        const Index i = r * cols + c;
-        const Scalar moved = g[i] * complement[c];  // the transformed half
-        if (gy) gy[i] += g[i] * mask[c] + moved * exp_s[i];
-        if (!inverse) {
-          if (gs) gs[i] += moved * yv[i] * exp_s[i];
-          if (gt) gt[i] += moved;
-        } else {
-          // y = (y' − t)·e^{−s}: ∂/∂t = −e^{−s}, ∂/∂s = −(y' − t)·e^{−s}
-          if (gs) gs[i] -= moved * (yv[i] - tv[i]) * exp_s[i];
-          if (gt) gt[i] -= moved * exp_s[i];
-        }
+    // Column by column: the mask is constant along a column, and columns are contiguous.
+    const MatrixMap g = adjoint();
+    const ConstMatrixMap e(exp_s, rows, cols);
+    for (Index c = 0; c < cols; ++c) {
+      if (mask[c] != 0) {  // passed through unchanged
+        if (y->needs_grad) y->adjoint().col(c) += g.col(c);
+        continue;
       }
+      if (y->needs_grad) y->adjoint().col(c).array() += g.col(c).array() * e.col(c).array();
+      if (!inverse) {
+        if (s->needs_grad)
+          s->adjoint().col(c).array() +=
+              g.col(c).array() * y->value().col(c).array() * e.col(c).array();
+        if (t->needs_grad) t->adjoint().col(c) += g.col(c);
+      } else {
+        // y = (y' − t)·e^{−s}: ∂/∂t = −e^{−s}, ∂/∂s = −(y' − t)·e^{−s}
+        if (s->needs_grad)
+          s->adjoint().col(c).array() -= g.col(c).array() *
+                                         (y->value().col(c).array() - t->value().col(c).array()) *
+                                         e.col(c).array();
+        if (t->needs_grad) t->adjoint().col(c).array() -= g.col(c).array() * e.col(c).array();
+      }
+    }
   }
 };
 
@@ -52,9 +50,10 @@ struct CouplingLogDetNode final : Node {
   Scalar sign;
   void backward() override {
     if (!s->needs_grad) return;
-    const ConstRowMap mc(complement, s->cols);
     MatrixMap adj = s->adjoint();
-    for (Index r = 0; r < rows; ++r) adj.row(r) += (sign * adjoint_data[r]) * mc;
+    const MatrixMap g = adjoint();
+    for (Index c = 0; c < adj.cols(); ++c)
+      if (complement[c] != 0) adj.col(c) += (sign * complement[c]) * g.col(0);
   }
 };
 
@@ -66,7 +65,8 @@ struct QuadraticNode final : Node {
     if (!x->needs_grad) return;
     const ConstMatrixMap ax(a_x, x->rows, x->cols);
     MatrixMap adj = x->adjoint();
-    for (Index r = 0; r < rows; ++r) adj.row(r) += adjoint_data[r] * ax.row(r);
+    const MatrixMap g = adjoint();
+    for (Index c = 0; c < adj.cols(); ++c) adj.col(c).array() += g.col(0).array() * ax.col(c).array();
   }
 };
 
@@ -92,21 +92,26 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
   MatrixMap complement = tape.scratch(1, y.cols());
   complement.array() = 1 - mask.array();
   auto* out = tape.make_node<CouplingNode>(y.rows(), y.cols(), grad, y.node(), s.node(), t.node(),
-                                           mask.data(), complement.data(), e.data(), inverse);
-  const auto m = mask.array();
-  const auto mc = complement.row(0).array();
+                                           mask.data(), e.data(), inverse);
   const MatrixMap yv = y.value();
+  const MatrixMap tv = t.value();
   MatrixMap value = out->value();
-  if (inverse)
-    value.array() = (yv.array() - t.value().array()) * e.array();
-  else
-    value.array() = yv.array() * e.array() + t.value().array();
-  value.array() = (value.array().rowwise() * mc) + (yv.array().rowwise() * m);
+  for (Index c = 0; c < y.cols(); ++c) {
+    if (mask(c) != 0)
+      value.col(c) = yv.col(c);
+    else if (inverse)
+      value.col(c).array() = (yv.col(c).array() - tv.col(c).array()) * e.col(c).array();
+    else
+      value.col(c).array() = yv.col(c).array() * e.col(c).array() + tv.col(c).array();
+  }
 
   const Scalar sign = inverse ? Scalar(-1) : Scalar(1);
   auto* log_det = tape.make_node<CouplingLogDetNode>(y.rows(), 1, s.needs_grad(), s.node(),
                                                      complement.data(), sign);
-  log_det->value().col(0).noalias() = sign * (s.value() * complement.row(0).transpose());
+  MatrixMap ld = log_det->value();
+  ld.setZero();
+  for (Index c = 0; c < y.cols(); ++c)
+    if (complement(0, c) != 0) ld.col(0) += (sign * complement(0, c)) * s.value().col(c);
   return {Var(out), Var(log_det)};
 }
 
@@ -116,7 +121,10 @@ Var quadratic_form(Var x, const LinearOperator& A) {
   MatrixMap ax = tape.scratch(x.rows(), x.cols());
   A.apply(ConstMatrixMap(x.node()->value_data, x.rows(), x.cols()), ax);
   auto* node = tape.make_node<QuadraticNode>(x.rows(), 1, x.needs_grad(), x.node(), ax.data());
-  node->value().col(0) = Scalar(0.5) * (x.value().array() * ax.array()).rowwise().sum();
+  MatrixMap out = node->value();
+  out.setZero();
+  for (Index c = 0; c < x.cols(); ++c)
+    out.col(0).array() += Scalar(0.5) * x.value().col(c).array() * ax.col(c).array();
   return Var(node);
 }
 

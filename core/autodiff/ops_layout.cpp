@@ -1,5 +1,9 @@
-// Column gather/scatter (block dispatch of the hierarchy), concat and slice.
+// Column gather/scatter (block dispatch of the hierarchy), concat and slice. With column-major
+// storage every one of them moves whole contiguous columns.
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "autodiff/check.hpp"
 #include "neuralrg/autodiff.hpp"
@@ -19,11 +23,7 @@ struct GatherNode final : Node {
   const Index* index;
   void backward() override {
     if (!input->needs_grad) return;
-    for (Index r = 0; r < rows; ++r) {
-      Scalar* dst = input->adjoint_data + r * input->cols;
-      const Scalar* g = adjoint_data + r * cols;
-      for (Index j = 0; j < cols; ++j) dst[index[j]] += g[j];
-    }
+    for (Index j = 0; j < cols; ++j) input->adjoint().col(index[j]) += adjoint().col(j);
   }
 };
 
@@ -33,34 +33,24 @@ struct ScatterAddNode final : Node {
   const Index* index;
   void backward() override {
     if (!input->needs_grad) return;
-    for (Index r = 0; r < rows; ++r) {
-      Scalar* dst = input->adjoint_data + r * input->cols;
-      const Scalar* g = adjoint_data + r * cols;
-      for (Index j = 0; j < input->cols; ++j) dst[j] += g[index[j]];
-    }
+    for (Index j = 0; j < input->cols; ++j) input->adjoint().col(j) += adjoint().col(index[j]);
   }
 };
 
 // out = base with some columns replaced: the replaced columns' adjoints go to y, the rest to base.
 struct ScatterNode final : Node {
-  ScatterNode(Node* b, Node* y_, const Index* idx, const Scalar* keep_)
-      : base(b), y(y_), index(idx), keep(keep_) {}
+  ScatterNode(Node* b, Node* y_, const Index* idx, const Scalar* replaced_)
+      : base(b), y(y_), index(idx), replaced(replaced_) {}
   Node* base;
   Node* y;
   const Index* index;
-  const Scalar* keep;  // 1×cols: 1 where base's column survives, 0 where y replaced it
+  const Scalar* replaced;  // per column of the output: 1 where y replaced base
   void backward() override {
     if (base->needs_grad)
-      base->adjoint().array() +=
-          adjoint().array().rowwise() * Eigen::Map<const RowVector>(keep, cols).array();
-    if (y->needs_grad) {
-      const Index k = y->cols;
-      for (Index r = 0; r < rows; ++r) {
-        const Scalar* g = adjoint_data + r * cols;
-        Scalar* dst = y->adjoint_data + r * k;
-        for (Index j = 0; j < k; ++j) dst[j] += g[index[j]];
-      }
-    }
+      for (Index c = 0; c < cols; ++c)
+        if (replaced[c] == 0) base->adjoint().col(c) += adjoint().col(c);
+    if (y->needs_grad)
+      for (Index j = 0; j < y->cols; ++j) y->adjoint().col(j) += adjoint().col(index[j]);
   }
 };
 
@@ -83,19 +73,19 @@ struct ConcatNode final : Node {
   }
 };
 
+void copy_column(Scalar* dst, const Scalar* src, Index rows) {
+  std::memcpy(dst, src, sizeof(Scalar) * static_cast<std::size_t>(rows));
+}
+
 }  // namespace
 
 Var gather_cols(Var x, std::span<const Index> index) {
   detail::require_var("gather_cols", x);
   check_index("gather_cols", index, x.cols());
-  const Index k = static_cast<Index>(index.size());
-  auto* node =
-      x.tape().make_node<GatherNode>(x.rows(), k, x.needs_grad(), x.node(), index.data());
-  const Scalar* in = x.node()->value_data;
-  Scalar* out = node->value_data;
-  const Index n = x.cols();
-  for (Index r = 0; r < x.rows(); ++r)
-    for (Index j = 0; j < k; ++j) out[r * k + j] = in[r * n + index[j]];
+  const Index k = static_cast<Index>(index.size()), rows = x.rows();
+  auto* node = x.tape().make_node<GatherNode>(rows, k, x.needs_grad(), x.node(), index.data());
+  for (Index j = 0; j < k; ++j)
+    copy_column(node->value_data + j * rows, x.node()->value_data + index[j] * rows, rows);
   return Var(node);
 }
 
@@ -108,11 +98,7 @@ Var scatter_add_cols(Var y, Index cols, std::span<const Index> index) {
   auto* node = y.tape().make_node<ScatterAddNode>(y.rows(), cols, y.needs_grad(), y.node(),
                                                   index.data());
   node->value().setZero();
-  const Scalar* in = y.node()->value_data;
-  Scalar* out = node->value_data;
-  const Index k = y.cols();
-  for (Index r = 0; r < y.rows(); ++r)
-    for (Index j = 0; j < k; ++j) out[r * cols + index[j]] += in[r * k + j];
+  for (Index j = 0; j < y.cols(); ++j) node->value().col(index[j]) += y.value().col(j);
   return Var(node);
 }
 
@@ -125,18 +111,18 @@ Var scatter_cols(Var base, Var y, std::span<const Index> index) {
     detail::shape_error("scatter_cols", fmt::format("{} indices for {} columns", index.size(),
                                                     y.cols()));
   check_index("scatter_cols", index, base.cols());
-  MatrixMap keep = base.tape().scratch(1, base.cols());
-  keep.setOnes();
-  for (Index j : index) keep(0, j) = 0;
-  auto* node = base.tape().make_node<ScatterNode>(base.rows(), base.cols(),
-                                                  base.needs_grad() || y.needs_grad(),
-                                                  base.node(), y.node(), index.data(), keep.data());
-  node->value() = base.value();
-  const Scalar* in = y.node()->value_data;
-  Scalar* out = node->value_data;
-  const Index k = y.cols(), n = base.cols();
-  for (Index r = 0; r < y.rows(); ++r)
-    for (Index j = 0; j < k; ++j) out[r * n + index[j]] = in[r * k + j];
+  Tape& tape = base.tape();
+  const Index cols = base.cols(), rows = base.rows();
+  Scalar* replaced = tape.scratch(1, cols).data();
+  std::fill(replaced, replaced + cols, Scalar(0));
+  for (Index j : index) replaced[j] = 1;
+  auto* node = tape.make_node<ScatterNode>(rows, cols, base.needs_grad() || y.needs_grad(),
+                                           base.node(), y.node(), index.data(), replaced);
+  for (Index c = 0; c < cols; ++c)
+    if (replaced[c] == 0)
+      copy_column(node->value_data + c * rows, base.node()->value_data + c * rows, rows);
+  for (Index j = 0; j < y.cols(); ++j)
+    copy_column(node->value_data + index[j] * rows, y.node()->value_data + j * rows, rows);
   return Var(node);
 }
 

@@ -14,7 +14,8 @@ struct RowSumNode final : Node {
   void backward() override {
     if (!input->needs_grad) return;
     MatrixMap adj = input->adjoint();
-    for (Index r = 0; r < rows; ++r) adj.row(r).array() += factor * adjoint_data[r];
+    const MatrixMap g = adjoint();
+    for (Index c = 0; c < adj.cols(); ++c) adj.col(c) += factor * g.col(0);
   }
 };
 
@@ -32,10 +33,12 @@ struct LogSumExpNode final : Node {
   Node* input;
   void backward() override {
     if (!input->needs_grad) return;
-    auto in = input->value();
-    auto adj = input->adjoint();
-    for (Index r = 0; r < rows; ++r)
-      adj.row(r).array() += adjoint_data[r] * (in.row(r).array() - value_data[r]).exp();
+    const ConstMatrixMap in(input->value_data, input->rows, input->cols);
+    MatrixMap adj = input->adjoint();
+    const MatrixMap g = adjoint();
+    const MatrixMap out = value();
+    for (Index c = 0; c < adj.cols(); ++c)
+      adj.col(c).array() += g.col(0).array() * (in.col(c).array() - out.col(0).array()).exp();
   }
 };
 
@@ -66,12 +69,17 @@ Var logsumexp_rows(Var x) {
   detail::require_var("logsumexp_rows", x);
   if (x.cols() == 0) detail::shape_error("logsumexp_rows", "input has no columns");
   auto* node = x.tape().make_node<LogSumExpNode>(x.rows(), 1, x.needs_grad(), x.node());
-  auto in = x.value();
-  for (Index r = 0; r < x.rows(); ++r) {
-    const Scalar m = in.row(r).maxCoeff();
-    node->value_data[r] =
-        std::isfinite(m) ? m + std::log((in.row(r).array() - m).exp().sum()) : m;
-  }
+  const MatrixMap in = x.value();
+  MatrixMap out = node->value();
+  // Column by column, so every step runs along the contiguous sample dimension.
+  MatrixMap top = x.tape().scratch(x.rows(), 1);
+  top.col(0) = in.col(0);
+  for (Index c = 1; c < in.cols(); ++c) top.col(0) = top.col(0).cwiseMax(in.col(c));
+  out.setZero();
+  for (Index c = 0; c < in.cols(); ++c)
+    out.col(0).array() += (in.col(c).array() - top.col(0).array()).exp();
+  for (Index r = 0; r < x.rows(); ++r)
+    out(r, 0) = std::isfinite(top(r, 0)) ? top(r, 0) + std::log(out(r, 0)) : top(r, 0);
   return Var(node);
 }
 

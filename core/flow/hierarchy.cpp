@@ -9,6 +9,11 @@ namespace neuralrg {
 Hierarchy::Hierarchy(HierarchyPlan plan, bool shared, const BijectorMaker& make)
     : plan_(std::move(plan)), shared_(shared) {
   for (const auto& layer : plan_.layers) {
+    std::vector<Index> order(layer.index.size());
+    for (Index b = 0; b < layer.blocks; ++b)
+      for (Index c = 0; c < plan_.width; ++c)
+        order[c * layer.blocks + b] = layer.index[b * plan_.width + c];
+    element_major_.push_back(std::move(order));
     first_bijector_.push_back(bijectors_.size());
     const Index count = shared_ ? 1 : layer.blocks;
     for (Index k = 0; k < count; ++k) {
@@ -37,11 +42,12 @@ Var Hierarchy::apply_layer(std::size_t l, Var x, Var& log_det, bool inverse) con
     return inverse ? b.inverse(rows) : b.forward(rows);
   };
   if (shared_) {
-    // Row-major layout makes (batch × blocks·w) and (batch·blocks × w) the same memory.
-    Var blocks = reshape(gather_cols(x, layer.index), batch * layer.blocks, w);
+    // Rows of `blocks` are (block b, sample s) at b·batch + s.
+    const std::vector<Index>& order = element_major_[l];
+    Var blocks = reshape(gather_cols(x, order), layer.blocks * batch, w);
     Transformed t = run(*bijectors_[first_bijector_[l]], blocks);
     log_det = add(log_det, row_sum(reshape(t.log_det, batch, layer.blocks)));
-    return scatter_cols(x, reshape(t.value, batch, layer.blocks * w), layer.index);
+    return scatter_cols(x, reshape(t.value, batch, layer.blocks * w), order);
   }
   for (Index b = 0; b < layer.blocks; ++b) {
     const std::span<const Index> idx(layer.index.data() + b * w, static_cast<std::size_t>(w));

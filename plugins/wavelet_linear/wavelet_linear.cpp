@@ -36,8 +36,8 @@ struct InverseNode final : Node {
   Node* input;
   void backward() override {
     if (!input->needs_grad) return;
-    const Eigen::Matrix<Scalar, N, N, Eigen::RowMajor> inv = value();
-    const Eigen::Matrix<Scalar, N, N, Eigen::RowMajor> g = adjoint();
+    const Eigen::Matrix<Scalar, N, N> inv = value();
+    const Eigen::Matrix<Scalar, N, N> g = adjoint();
     input->adjoint() -= inv.transpose() * g * inv.transpose();
   }
 };
@@ -45,7 +45,7 @@ struct InverseNode final : Node {
 template <int N>
 Var small_inverse(Var m) {
   auto* node = m.tape().make_node<InverseNode<N>>(N, N, m.needs_grad(), m.node());
-  const Eigen::Matrix<Scalar, N, N, Eigen::RowMajor> fixed = m.value();
+  const Eigen::Matrix<Scalar, N, N> fixed = m.value();
   node->value() = fixed.inverse();
   return Var(node);
 }

@@ -17,9 +17,10 @@ using Scalar = NEURALRG_SCALAR;
 /// Index and size type (Eigen's signed index).
 using Index = Eigen::Index;
 
-/// A dense matrix. Rows are samples (or sample×block), columns are features, stored row-major
-/// so that one sample's features, and one block's inputs, are contiguous.
-using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+/// A dense matrix. Rows are samples (or sample×block), columns are features, stored column-major:
+/// each feature is one contiguous run over all samples, so elementwise ops and the small dense
+/// layers of the block networks vectorise along the (long) sample dimension.
+using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// A row vector (1×n), e.g. a bias or a coupling mask.
 using RowVector = Eigen::Matrix<Scalar, 1, Eigen::Dynamic>;

@@ -28,9 +28,11 @@
 #endif
 
 /// Everything that must match between host and plugin for C++ objects to cross the library
-/// boundary: compiler family, standard library ABI, Eigen version and the Scalar type.
+/// boundary: compiler family, standard library ABI, Eigen version, Eigen's alignment (which
+/// depends on the SIMD instruction set) and the Scalar type.
 /// Requires <Eigen/Core> and types.hpp to be included first.
 #define NEURALRG_ABI_TAG                                                                   \
   NEURALRG_DETAIL_COMPILER "/" NEURALRG_DETAIL_STDLIB "/eigen-" NEURALRG_DETAIL_STR(       \
       EIGEN_WORLD_VERSION) "." NEURALRG_DETAIL_STR(EIGEN_MAJOR_VERSION) "." NEURALRG_DETAIL_STR( \
-      EIGEN_MINOR_VERSION) "/scalar-" NEURALRG_DETAIL_STR(NEURALRG_SCALAR)
+      EIGEN_MINOR_VERSION) "/align-" NEURALRG_DETAIL_STR(EIGEN_MAX_ALIGN_BYTES) "/scalar-" \
+      NEURALRG_DETAIL_STR(NEURALRG_SCALAR)
