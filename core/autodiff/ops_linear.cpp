@@ -24,7 +24,17 @@ struct LinearNode final : Node {
       else
         x->adjoint().noalias() += g * w->value();
     }
-    if (w->needs_grad) w->adjoint().noalias() += g.transpose() * x->value();
+    if (w->needs_grad) {
+      if (w->rows <= kSmallWidth && w->cols <= kSmallWidth) {
+        // One long dot product per weight: Eigen's GEMM would spend its time packing.
+        MatrixMap gw = w->adjoint();
+        const MatrixMap xv = x->value();
+        for (Index k = 0; k < gw.cols(); ++k)
+          for (Index j = 0; j < gw.rows(); ++j) gw(j, k) += g.col(j).dot(xv.col(k));
+      } else {
+        w->adjoint().noalias() += g.transpose() * x->value();
+      }
+    }
     if (b && b->needs_grad) b->adjoint() += g.colwise().sum();
   }
 };

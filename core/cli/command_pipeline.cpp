@@ -2,16 +2,24 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
+#include "config/value_diff.hpp"
+#include "config/yaml_document.hpp"
+#include "pipeline/checkpoint.hpp"
 #include "pipeline/pipeline_spec.hpp"
+#include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
+#include "pipeline/stages/train_stage.hpp"
 #include "plugin/plugin_loader.hpp"
 
 namespace neuralrg::cli {
+namespace fs = std::filesystem;
+
 namespace {
 
 void warn_problems(const PluginRegistry& registry) {
@@ -36,10 +44,32 @@ int guarded(F&& body) {
   } catch (const ConfigError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitInvalidInput;
+  } catch (const Interrupted& e) {
+    fmt::print(stderr, "\n{}\n", e.what());
+    return kExitInterrupted;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
+}
+
+// The spec of a resumed run: its own config, or the given pipeline if it matches (or the user
+// accepts the differences).
+PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registry) {
+  const fs::path stored_file = o.resume / "config.yaml";
+  if (!fs::exists(stored_file))
+    throw std::runtime_error(fmt::format("{}: not a run directory (no config.yaml)",
+                                         o.resume.string()));
+  PipelineSpec stored = validate_pipeline(load_yaml_file(stored_file), stored_file, registry);
+  if (o.pipeline.empty()) return stored;
+  PipelineSpec given = load_pipeline(o.pipeline, o.overrides, registry);
+  const auto diff = differences(stored.resolved, given.resolved);
+  if (!diff.empty() && !o.allow_config_change)
+    throw std::runtime_error(fmt::format(
+        "{} differs from the configuration of {}:\n  {}\nRefusing to resume; pass "
+        "--allow-config-change to continue with the new configuration.",
+        o.pipeline.string(), o.resume.string(), fmt::join(diff, "\n  ")));
+  return given;
 }
 
 }  // namespace
@@ -62,17 +92,35 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
           tbb::global_control::max_allowed_parallelism, options.threads);
     const PluginRegistry& registry = global_registry(global.plugin_path);
     warn_problems(registry);
-    const PipelineSpec spec = load_pipeline(options.pipeline, options.overrides, registry);
-    const auto dir = options.out.empty() ? default_run_directory(spec) : options.out;
-    create_run_directory(dir, spec, registry);
-    fmt::print("{}\nrun directory: {}\n", summary(spec), dir.string());
-    int missing = 0;
+    const bool resuming = !options.resume.empty();
+    const PipelineSpec spec = resuming ? resume_spec(options, registry)
+                                       : load_pipeline(options.pipeline, options.overrides, registry);
+    RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}, resuming};
+    if (context.dir.empty()) context.dir = default_run_directory(spec);
+    build_model(context);  // before the directory exists: a model error leaves nothing behind
+    if (!resuming) create_run_directory(context.dir, spec, registry);
+    if (resuming && fs::exists(context.dir / "flow.ckpt"))  // a finished train stage
+      restore(context.flow->parameters(), read_checkpoint(context.dir / "flow.ckpt").parameters,
+              context.dir / "flow.ckpt");
+    fmt::print("{}\nrun directory: {}\n", summary(spec), context.dir.string());
+    install_stop_handlers();
+
+    const auto done = completed_stages(context.dir);
+    std::size_t missing = 0;
     for (std::size_t i = 0; i < spec.stages.size(); ++i) {
       const auto& stage = spec.stages[i];
-      if (!stage.available) {
+      if (std::find(done.begin(), done.end(), i) != done.end()) {
+        fmt::print("stage {} ({}): already completed\n", i, stage.kind);
+        continue;
+      }
+      if (stage.kind == "train") {
+        run_train_stage(context, stage, i);
+      } else {
         fmt::print("stage {} ({}): not available in this build yet; skipped\n", i, stage.kind);
         ++missing;
+        continue;
       }
+      mark_stage_completed(context.dir, i);
     }
     if (missing) fmt::print("{} of {} stages are not available yet\n", missing, spec.stages.size());
     return 0;

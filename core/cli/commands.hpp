@@ -20,7 +20,18 @@ struct PipelineOptions {
   std::vector<std::string> overrides;
   std::filesystem::path out;
   int threads = 0;
+  std::filesystem::path resume;       ///< Run directory to continue.
+  bool allow_config_change = false;   ///< Accept a pipeline that differs from the run's.
 };
+
+struct ExactOptions {
+  int L = 16;
+  std::string beta = "critical";
+  std::string offset = "auto";
+  bool json = false;
+};
+
+int exact_ising(const ExactOptions& options);
 
 int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
@@ -28,5 +39,6 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 /// Exit statuses: 0 success, 1 runtime failure, 2 invalid input (configuration or usage).
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitInvalidInput = 2;
+inline constexpr int kExitInterrupted = 130;
 
 }  // namespace neuralrg::cli

@@ -32,13 +32,33 @@ int main(int argc, char** argv) {
   validate->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
 
   auto* run = app.add_subcommand("run", "Run a pipeline into a run directory");
-  run->add_option("pipeline", pipeline.pipeline, "Pipeline YAML file")->required();
+  run->add_option("pipeline", pipeline.pipeline,
+                  "Pipeline YAML file (optional with --resume: then the run's own config is used)");
+  run->add_option("--resume", pipeline.resume,
+                  "Continue an interrupted run directory from its last checkpoint");
+  run->add_flag("--allow-config-change", pipeline.allow_config_change,
+                "With --resume and a pipeline: accept keys that differ from the run's config");
   run->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
   run->add_option("--out", pipeline.out, "Run directory (default runs/<name>-<time>)");
   run->add_option("--threads", pipeline.threads, "Worker threads (default: all cores)")
       ->check(CLI::PositiveNumber);
 
+  auto* exact = app.add_subcommand("exact", "Exact reference values");
+  exact->require_subcommand(1);
+  auto* ising = exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
+  ExactOptions exact_options;
+  ising->add_option("--L", exact_options.L, "Linear size of the periodic L×L lattice")
+      ->check(CLI::Range(3, 100000));
+  ising->add_option("--beta", exact_options.beta, "Inverse temperature, or critical");
+  ising->add_option("--offset", exact_options.offset, "Dual offset a, or auto (0.1 − λ_min)");
+  ising->add_flag("--json", exact_options.json, "Print JSON");
+
   CLI11_PARSE(app, argc, argv);
+  if (ising->parsed()) return exact_ising(exact_options);
+  if (run->parsed() && pipeline.pipeline.empty() && pipeline.resume.empty()) {
+    fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");
+    return kExitInvalidInput;
+  }
 
   if (plugins->parsed())
     return describe.empty() ? list_plugins(global, json) : describe_plugin(global, describe);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <stdexcept>
 
 #include "config/yaml_document.hpp"
@@ -64,6 +65,20 @@ void create_run_directory(const fs::path& dir, const PipelineSpec& spec,
     fs::remove_all(staging, ec);
     throw;
   }
+}
+
+std::vector<std::size_t> completed_stages(const fs::path& dir) {
+  std::vector<std::size_t> out;
+  std::ifstream in(dir / "stages.done");
+  std::size_t index;
+  while (in >> index) out.push_back(index);
+  return out;
+}
+
+void mark_stage_completed(const fs::path& dir, std::size_t index) {
+  std::string text;
+  for (std::size_t i : completed_stages(dir)) text += fmt::format("{}\n", i);
+  write_file_atomic(dir / "stages.done", text + fmt::format("{}\n", index));
 }
 
 }  // namespace neuralrg

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "pipeline/pipeline_spec.hpp"
 
@@ -19,5 +20,10 @@ std::string plugins_json(const PluginRegistry& registry);
 /// Refuses an existing non-empty `dir`.
 void create_run_directory(const std::filesystem::path& dir, const PipelineSpec& spec,
                           const PluginRegistry& registry);
+
+/// Indices of the stages a run directory has completed (from its stages.done file).
+std::vector<std::size_t> completed_stages(const std::filesystem::path& dir);
+/// Records stage `index` as completed.
+void mark_stage_completed(const std::filesystem::path& dir, std::size_t index);
 
 }  // namespace neuralrg

@@ -5,7 +5,7 @@ namespace {
 
 StageKind train_stage() {
   StageKind k{"train", "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
-              {}, {{"optimizer", PluginKind::Optimizer}}, false};
+              {}, {{"optimizer", PluginKind::Optimizer}}, true};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
   s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);

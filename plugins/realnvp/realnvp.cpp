@@ -100,7 +100,7 @@ class RealNvp final : public Bijector {
 
 void register_factories(Registry& registry) {
   Schema s;
-  s.integer("couplings", 10, "Affine coupling layers per block.").range(1, 256);
+  s.integer("couplings", 10, "Affine coupling layers per block.").range(1, std::nullopt);
   s.integers("hidden", std::vector<long long>{10, 10, 10},
              "Hidden widths of the s and t networks.")
       .range(1, 4096);

@@ -1,0 +1,40 @@
+// Checkpoints: parameters, optimizer state and progress, written atomically.
+//
+// Format (readable from Python without this library): a text header, then raw data.
+//   NEURALRG-CHECKPOINT 1
+//   epoch <completed epochs>
+//   seed <pipeline seed>
+//   scalar double
+//   tensor <group> <name> <rows> <cols>        (one line per tensor, group = param|optimizer)
+//   end
+//   <the tensors' values in header order, each column-major, little-endian>
+// Random streams are keyed by (seed, stream, epoch, chunk), so seed and epoch are the whole RNG
+// state: a resumed run draws exactly the numbers the uninterrupted run would have drawn.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+#include "neuralrg/optimizer.hpp"
+
+namespace neuralrg {
+
+struct Checkpoint {
+  std::int64_t epoch = 0;  ///< Completed epochs.
+  std::uint64_t seed = 0;
+  std::vector<NamedMatrix> parameters;
+  std::vector<NamedMatrix> optimizer;
+};
+
+void write_checkpoint(const std::filesystem::path& file, const Checkpoint& checkpoint);
+/// Throws std::runtime_error naming the file and what is wrong with it.
+Checkpoint read_checkpoint(const std::filesystem::path& file);
+
+/// Parameters in a fixed order, as checkpoint tensors.
+std::vector<NamedMatrix> snapshot(const std::vector<Parameter*>& params);
+/// Restores parameters from checkpoint tensors; names and shapes must match exactly.
+void restore(const std::vector<Parameter*>& params, const std::vector<NamedMatrix>& saved,
+             const std::filesystem::path& source);
+
+}  // namespace neuralrg

@@ -1,0 +1,34 @@
+// What the stages of one run share: the validated spec, the run directory, the model.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+
+#include "flow/flow.hpp"
+#include "pipeline/pipeline_spec.hpp"
+
+namespace neuralrg {
+
+struct RunContext {
+  const PipelineSpec& spec;
+  const PluginRegistry& registry;
+  std::filesystem::path dir;
+  std::unique_ptr<Target> target;
+  std::unique_ptr<Flow> flow;
+  bool resuming = false;
+};
+
+/// Instantiates the target and the flow of `spec` (fresh weights from the seed).
+void build_model(RunContext& context);
+
+/// Set by SIGINT/SIGTERM: long stages stop at the next safe point, leaving a checkpoint.
+std::atomic<bool>& stop_requested();
+void install_stop_handlers();
+
+/// Thrown when a stage stops on request; the run is resumable.
+struct Interrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace neuralrg

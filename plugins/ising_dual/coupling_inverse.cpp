@@ -1,0 +1,52 @@
+#include "coupling_inverse.hpp"
+
+#include <complex>
+#include <numbers>
+#include <unsupported/Eigen/FFT>
+
+namespace ising_dual {
+
+using namespace neuralrg;
+
+CouplingInverse::CouplingInverse(int L, double beta, double offset)
+    : L_(L), inverse_eigenvalue_(static_cast<std::size_t>(L) * L) {
+  for (int p = 0; p < L; ++p)
+    for (int q = 0; q < L; ++q)
+      inverse_eigenvalue_[p * L + q] =
+          1.0 / (beta * (2 * std::cos(2 * std::numbers::pi * p / L) +
+                         2 * std::cos(2 * std::numbers::pi * q / L)) +
+                 offset);
+}
+
+void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {
+  using Complex = std::complex<double>;
+  const int L = L_;
+  // Per-thread plans and buffers: Eigen's FFT caches plans in a map that is not thread-safe, and
+  // reusing the buffers keeps the tape's path free of heap allocation once warm.
+  thread_local Eigen::FFT<double> fft;
+  thread_local std::vector<Complex> grid, transposed, line_in, line_out;
+  grid.resize(static_cast<std::size_t>(L) * L);
+  transposed.resize(grid.size());
+  line_in.resize(L);
+  line_out.resize(L);
+  for (Index r = 0; r < in.rows(); ++r) {
+    for (int s = 0; s < L * L; ++s) grid[s] = Complex(in(r, s), 0);
+    // Rows, then columns (as rows of the transpose), then the diagonal multiply, and back.
+    for (int i = 0; i < L; ++i) {
+      fft.fwd(line_out.data(), grid.data() + i * L, L);
+      for (int j = 0; j < L; ++j) transposed[j * L + i] = line_out[j];
+    }
+    for (int j = 0; j < L; ++j) {
+      fft.fwd(line_out.data(), transposed.data() + j * L, L);
+      for (int p = 0; p < L; ++p) line_out[p] *= inverse_eigenvalue_[p * L + j];
+      fft.inv(transposed.data() + j * L, line_out.data(), L);
+    }
+    for (int i = 0; i < L; ++i) {
+      for (int j = 0; j < L; ++j) line_in[j] = transposed[j * L + i];
+      fft.inv(line_out.data(), line_in.data(), L);
+      for (int j = 0; j < L; ++j) out(r, i * L + j) = line_out[j].real();
+    }
+  }
+}
+
+}  // namespace ising_dual

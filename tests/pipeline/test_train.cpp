@@ -1,0 +1,127 @@
+// The train stage through the CLI: metrics, checkpoints, bit-identical resume, refusals.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/checkpoint.hpp"
+#include "support/cli.hpp"
+
+using namespace neuralrg;
+using neuralrg::test::read_text;
+using neuralrg::test::run_cli;
+using neuralrg::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kPipeline = R"(name: tiny
+seed: 5
+target: {plugin: ising_dual, L: 4, beta: critical}
+flow:
+  layout: mera
+  symmetrize: z2
+  block: {plugin: realnvp, couplings: 2, hidden: [6]}
+stages:
+  - train:
+      optimizer: {plugin: adam, lr: 0.01, weight_decay: 0.001}
+      batch: 40
+      chunk: 16
+      epochs: 8
+      checkpoint_every: 3
+      keep_checkpoints: 2
+)";
+
+// metrics.csv without the wall-clock column.
+std::vector<std::string> metrics_without_seconds(const fs::path& dir) {
+  std::istringstream in(read_text(dir / "metrics.csv"));
+  std::vector<std::string> rows;
+  std::string line;
+  while (std::getline(in, line)) rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("train writes metrics, rotating checkpoints and the trained flow") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", kPipeline);
+  const auto r = run_cli("run " + pipeline.string() + " --out " + (tmp.path / "a").string());
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const auto rows = metrics_without_seconds(tmp.path / "a");
+  REQUIRE(rows.size() == 9);
+  CHECK(rows[0] == "epoch,loss_mean,loss_std,free_energy_exact,relative_error,ess,free_energy_is,lr");
+  CHECK(rows[1].rfind("0,", 0) == 0);
+  // Every row carries the exact free energy of the L = 4 critical dual model.
+  CHECK(rows[8].find(",-37.376731689944") != std::string::npos);
+  // keep_checkpoints: 2 of the checkpoints at epochs 3, 6 and 8 remain.
+  CHECK_FALSE(fs::exists(tmp.path / "a/checkpoints/epoch-00000003.ckpt"));
+  CHECK(fs::exists(tmp.path / "a/checkpoints/epoch-00000006.ckpt"));
+  const Checkpoint last = read_checkpoint(tmp.path / "a/checkpoints/epoch-00000008.ckpt");
+  CHECK(last.epoch == 8);
+  CHECK(last.seed == 5);
+  CHECK(last.optimizer.front().name == "t");
+  CHECK(last.optimizer.front().value(0, 0) == 8);
+  CHECK(fs::exists(tmp.path / "a/flow.ckpt"));
+}
+
+TEST_CASE("a resumed run produces the same metrics, bit for bit, as an uninterrupted one") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", kPipeline);
+  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "full").string()).status == 0);
+  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "crash").string() +
+                  " --threads 1").status == 0);
+  // Simulate a crash after epoch 7 (rows 0–6 written) whose last checkpoint is epoch 6.
+  const fs::path crash = tmp.path / "crash";
+  fs::remove(crash / "checkpoints/epoch-00000008.ckpt");
+  fs::remove(crash / "flow.ckpt");
+  fs::remove(crash / "stages.done");
+  std::string metrics = read_text(crash / "metrics.csv");
+  metrics.erase(metrics.find("\n7,") + 1);
+  std::ofstream(crash / "metrics.csv") << metrics;
+
+  const auto r = run_cli("run --resume " + crash.string() + " --threads 2");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("resuming from") != std::string::npos);
+  CHECK(metrics_without_seconds(crash) == metrics_without_seconds(tmp.path / "full"));
+  CHECK(read_text(crash / "flow.ckpt") == read_text(tmp.path / "full/flow.ckpt"));
+}
+
+TEST_CASE("resuming with a different configuration is refused, naming the keys") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", kPipeline);
+  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "a").string()).status == 0);
+  const auto r = run_cli("run " + pipeline.string() + " --resume " + (tmp.path / "a").string() +
+                         " --set stages.0.train.epochs=12 --set flow.block.couplings=3");
+  CHECK(r.status == 1);
+  CHECK(r.err.find("stages[0].train.epochs: was 8, now 12") != std::string::npos);
+  CHECK(r.err.find("flow.block.couplings: was 2, now 3") != std::string::npos);
+  CHECK(r.err.find("--allow-config-change") != std::string::npos);
+  const auto more = run_cli("run " + pipeline.string() + " --resume " + (tmp.path / "a").string() +
+                            " --set stages.0.train.epochs=10 --allow-config-change");
+  INFO(more.err);
+  CHECK(more.status == 0);
+}
+
+TEST_CASE("a non-finite loss stops training with the epoch named; the checkpoint stays usable") {
+  TempDir tmp;
+  const std::string yaml = R"(name: diverging
+target: {plugin: fixture_nan, healthy_calls: 5}
+flow: {block: {plugin: realnvp, couplings: 1, hidden: [4]}}
+stages:
+  - train: {optimizer: {plugin: adam}, batch: 16, chunk: 16, epochs: 10, checkpoint_every: 2}
+)";
+  const auto r = run_cli("run " + tmp.write("nan.yaml", yaml).string() + " --out " +
+                         (tmp.path / "run").string() + " --plugin-path " +
+                         NEURALRG_TEST_PLUGIN_DIR + "/nan_target");
+  CHECK(r.status == 1);
+  INFO(r.err);
+  CHECK(r.err.find("train: the loss became non-finite at epoch 5") != std::string::npos);
+  CHECK(r.err.find("epoch-00000004.ckpt") != std::string::npos);
+  const Checkpoint c = read_checkpoint(tmp.path / "run/checkpoints/epoch-00000004.ckpt");
+  CHECK(c.epoch == 4);
+  for (const auto& p : c.parameters) CHECK(p.value.allFinite());
+}
