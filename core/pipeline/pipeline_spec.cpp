@@ -65,6 +65,15 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   StageSpec stage{name, params, {}, kind->available, item.where};
   for (const auto& [key, plugin_kind] : kind->plugin_sections)
     stage.plugins.emplace_back(key, resolve(registry, plugin_kind, params.value(key)));
+  if (name == "train") {
+    const PluginUse& opt = stage.plugin("optimizer");
+    const ParamSpec* lr = opt.factory->schema.find("lr");
+    if (!lr || lr->type != ParamType::Real)
+      throw ConfigError(params.value("optimizer").where, params.value("optimizer").path,
+                        fmt::format("optimizer \"{}\" declares no real parameter \"lr\", which "
+                                    "the train stage's schedule scales",
+                                    opt.factory->name));
+  }
   return stage;
 }
 

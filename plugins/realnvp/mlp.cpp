@@ -6,7 +6,7 @@ namespace realnvp {
 
 using namespace neuralrg;
 
-Mlp::Mlp(const std::string& name, const std::vector<Index>& widths, Activation act, Rng& rng)
+Mlp::Mlp(const std::string& name, const std::vector<Index>& widths, ActivationChoice act, Rng& rng)
     : activation_(act) {
   for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
     const Scalar bound = 1 / std::sqrt(static_cast<Scalar>(widths[i]));
@@ -25,12 +25,15 @@ Var Mlp::operator()(Var x, Var input_mask) const {
   for (std::size_t i = 0; i < weights_.size(); ++i) {
     Var W = tape.param(weights_[i]);
     if (i == 0) W = mul(W, input_mask);
-    x = linear(x, W, tape.param(biases_[i]));
-    if (i + 1 == weights_.size()) break;
-    switch (activation_) {
-      case Activation::Elu: x = elu(x); break;
-      case Activation::Tanh: x = neuralrg::tanh(x); break;
-      case Activation::Softplus: x = softplus(x); break;
+    Var b = tape.param(biases_[i]);
+    const bool last = i + 1 == weights_.size();
+    if (last || activation_ == ActivationChoice::Softplus) {
+      x = linear(x, W, b);
+      if (!last) x = softplus(x);
+    } else {
+      // One fused op per hidden layer: the pre-activation is never stored.
+      x = dense(x, W, b,
+                activation_ == ActivationChoice::Elu ? neuralrg::Activation::Elu : neuralrg::Activation::Tanh);
     }
   }
   return x;

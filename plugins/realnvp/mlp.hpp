@@ -8,13 +8,13 @@
 
 namespace realnvp {
 
-enum class Activation { Elu, Tanh, Softplus };
+enum class ActivationChoice { Elu, Tanh, Softplus };
 
 class Mlp {
  public:
   /// widths = [in, hidden..., out]; weights initialised like PyTorch's nn.Linear:
   /// U(−1/√fan_in, 1/√fan_in) for weights and biases.
-  Mlp(const std::string& name, const std::vector<neuralrg::Index>& widths, Activation act,
+  Mlp(const std::string& name, const std::vector<neuralrg::Index>& widths, ActivationChoice act,
       neuralrg::Rng& rng);
 
   /// The network on x; `input_mask` (1×in, 0/1) zeroes inputs by masking the first layer's
@@ -27,7 +27,7 @@ class Mlp {
   // Parameters are mutable because tapes read them through non-const references; forward and
   // inverse never modify them.
   mutable std::vector<neuralrg::Parameter> weights_, biases_;
-  Activation activation_;
+  ActivationChoice activation_;
 };
 
 }  // namespace realnvp

@@ -22,9 +22,9 @@ class RealNvp final : public Bijector {
  public:
   RealNvp(const Params& p, const BijectorContext& ctx) : width_(ctx.width) {
     Rng rng = Rng::stream(ctx.seed, "realnvp.init");
-    const auto activation = p.text("activation") == "tanh"       ? Activation::Tanh
-                            : p.text("activation") == "softplus" ? Activation::Softplus
-                                                                 : Activation::Elu;
+    const auto activation = p.text("activation") == "tanh"       ? ActivationChoice::Tanh
+                            : p.text("activation") == "softplus" ? ActivationChoice::Softplus
+                                                                 : ActivationChoice::Elu;
     std::vector<Index> widths{width_};
     for (long long h : p.integers("hidden")) widths.push_back(static_cast<Index>(h));
     widths.push_back(width_);

@@ -46,6 +46,29 @@ TEST_CASE("linear: value and gradients for x, W and b") {
   require_gradient([&](Var v) { return linear(v, v.tape().param(W), Var()); }, x);
 }
 
+TEST_CASE("dense: the fused layer equals linear followed by its activation, gradients match") {
+  const Matrix x = random_matrix(6, 4, 31);
+  Parameter W{"W", random_matrix(3, 4, 32), {}};
+  Parameter b{"b", random_matrix(1, 3, 33), {}};
+  using Unfused = Var (*)(Var);
+  const std::vector<std::pair<Activation, Unfused>> cases = {
+      {Activation::Identity, [](Var v) { return v; }},
+      {Activation::Elu, [](Var v) { return elu(v); }},
+      {Activation::Tanh, [](Var v) { return neuralrg::tanh(v); }}};
+  for (const auto& [act, unfused] : cases) {
+    CAPTURE(static_cast<int>(act));
+    Tape tape;
+    const Matrix fused = dense(tape.constant(x), tape.param(W), tape.param(b), act).value();
+    const Matrix reference = unfused(linear(tape.constant(x), tape.param(W), tape.param(b))).value();
+    CHECK((fused - reference).cwiseAbs().maxCoeff() < 1e-14);
+    require_gradient([&, act = act](Var v) { return dense(v, v.tape().param(W), v.tape().param(b), act); }, x);
+    const auto report = testing::check_parameter_gradient(
+        [&, act = act](Tape& t) { return dense(t.constant(x), t.param(W), t.param(b), act); }, {&W, &b});
+    INFO(report.message);
+    CHECK(report.ok);
+  }
+}
+
 TEST_CASE("reductions and logsumexp") {
   const Matrix x = random_matrix(5, 4, 4, 3.0);
   Tape tape;

@@ -167,6 +167,11 @@ struct Transformed {
 
 /// x · Wᵀ + b with x: rows×in, W: out×in, b: 1×out (b may be an empty Var for no bias).
 Var linear(Var x, Var W, Var b);
+/// The activation of a dense() layer.
+enum class Activation { Identity, Elu, Tanh };
+/// act(x · Wᵀ + b) as one op: the pre-activation is never stored, which halves the memory of a
+/// network's hidden layers and saves a pass over them. Same shapes as linear().
+Var dense(Var x, Var W, Var b, Activation act);
 Var add(Var a, Var b);
 Var sub(Var a, Var b);
 Var mul(Var a, Var b);
