@@ -21,8 +21,10 @@ StageKind train_stage() {
       .range(0, std::nullopt);
   s.integer("keep_checkpoints", 3, "Checkpoints kept on disk (oldest removed).")
       .range(1, std::nullopt);
-  s.integer("chunk", 64, "Samples per parallel chunk (results do not depend on threads).")
-      .range(1, std::nullopt);
+  s.integer("chunk", 0,
+            "Samples per parallel chunk; 0 = auto (4096 / sites, within [16, 256]). Memory "
+            "grows with it; results depend on it but not on the thread count.")
+      .range(0, std::nullopt);
   return k;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <numbers>
@@ -109,7 +110,15 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   }
   std::ofstream metrics(metrics_file, std::ios::app);
 
-  ChunkRunner runner(static_cast<Index>(p.integer("chunk")));
+  // A chunk's tape holds every intermediate of its samples, so the automatic size keeps a chunk's
+  // rows (samples × sites) near 4096 (~0.1 GiB of tape per thread at L = 16), and cuts a batch
+  // into at least 8 chunks so that small lattices still run in parallel.
+  const Index chunk =
+      p.integer("chunk") > 0
+          ? static_cast<Index>(p.integer("chunk"))
+          : std::max<Index>(1, std::min({std::clamp<Index>(4096 / flow.sites(), 16, 256),
+                                         (batch + 7) / 8}));
+  ChunkRunner runner(chunk);
   GradientReducer reducer;
   Matrix losses(batch, 1);
   Progress progress("train", epochs, start);
