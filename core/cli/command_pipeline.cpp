@@ -14,6 +14,7 @@
 #include "pipeline/pipeline_spec.hpp"
 #include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
+#include "pipeline/stages/sample_stage.hpp"
 #include "pipeline/stages/train_stage.hpp"
 #include "plugin/plugin_loader.hpp"
 
@@ -115,6 +116,8 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
       }
       if (stage.kind == "train") {
         run_train_stage(context, stage, i);
+      } else if (stage.kind == "sample") {
+        run_sample_stage(context, stage, i);
       } else {
         fmt::print("stage {} ({}): not available in this build yet; skipped\n", i, stage.kind);
         ++missing;

@@ -65,6 +65,15 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   StageSpec stage{name, params, {}, kind->available, item.where};
   for (const auto& [key, plugin_kind] : kind->plugin_sections)
     stage.plugins.emplace_back(key, resolve(registry, plugin_kind, params.value(key)));
+  if (name == "sample") {
+    const PluginUse& sampler = stage.plugin("sampler");
+    const ParamSpec* space = sampler.factory->schema.find("space");
+    if (!space || space->type != ParamType::Choice)
+      throw ConfigError(params.value("sampler").where, params.value("sampler").path,
+                        fmt::format("sampler \"{}\" declares no \"space\" choice (latent or "
+                                    "physical), which the sample stage needs",
+                                    sampler.factory->name));
+  }
   if (name == "train") {
     const PluginUse& opt = stage.plugin("optimizer");
     const ParamSpec* lr = opt.factory->schema.find("lr");

@@ -30,7 +30,7 @@ StageKind train_stage() {
 
 StageKind sample_stage() {
   StageKind k{"sample", "Markov chain Monte Carlo in latent or physical space, with observables.",
-              {}, {{"sampler", PluginKind::Sampler}}, false};
+              {}, {{"sampler", PluginKind::Sampler}}, true};
   Schema& s = k.schema;
   s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, space: latent}.");
   s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);
@@ -38,7 +38,8 @@ StageKind sample_stage() {
       .range(0, std::nullopt);
   s.integer("sweeps", 100, "Measured sweeps.").range(1, std::nullopt);
   s.integer("measure_every", 1, "Sweeps between measurements.").range(1, std::nullopt);
-  s.boolean("save_samples", false, "Write the physical configurations to samples.bin.");
+  s.boolean("save_samples", false,
+            "Write the chains' final physical configurations to samples-stage<i>.bin.");
   s.text("flow_from", "", "Run directory whose trained flow to load (empty: this run's).");
   return k;
 }

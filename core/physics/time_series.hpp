@@ -1,0 +1,24 @@
+// Error analysis of Markov chain time series.
+#pragma once
+
+#include <vector>
+
+namespace neuralrg {
+
+struct SeriesEstimate {
+  double mean;
+  double stderr_;   ///< Standard error of the mean, accounting for autocorrelation.
+  double tau_int;   ///< Integrated autocorrelation time (in measurements), ≥ 0.5.
+  double binned_stderr;  ///< The error from a binning analysis (bins of ~ 20 τ or more).
+};
+
+/// Integrated autocorrelation time τ = ½ + Σ_{t=1}^{W} ρ(t) with the Madras–Sokal automatic
+/// window: the smallest W with W ≥ c·τ(W), c = 6.
+double integrated_autocorrelation_time(const std::vector<double>& series, double c = 6.0);
+
+/// Mean with its error: σ/√n · √(2τ) from the autocorrelation time, and independently from
+/// binning (the series cut into 16–32 bins, each much longer than τ). stderr_ is the larger of the
+/// two, so neither an underestimated τ nor too few bins makes the error bar too small.
+SeriesEstimate analyze_series(const std::vector<double>& series);
+
+}  // namespace neuralrg

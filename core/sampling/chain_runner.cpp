@@ -1,0 +1,83 @@
+#include "sampling/chain_runner.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+
+namespace neuralrg {
+
+ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Target& target,
+                       const ToPhysical& to_physical, const ChainOptions& o) {
+  const Index n_chunks = (o.chains + o.chunk - 1) / o.chunk;
+  const auto observables = target.observables();
+  const std::size_t n_obs = observables.size();
+  std::vector<ChainChunk> chunks(static_cast<std::size_t>(n_chunks));
+  auto rows_of = [&](Index c) { return std::min(o.chunk, o.chains - c * o.chunk); };
+  auto for_each_chunk = [&](auto&& body) {
+    tbb::parallel_for(Index{0}, n_chunks, [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
+  };
+
+  for_each_chunk([&](Index c, ChainChunk& chunk) {
+    Rng rng = Rng::stream(o.seed, o.stream + ".init", 0, static_cast<std::uint64_t>(c));
+    chunk.state.resize(rows_of(c), space.dim());
+    chunk.log_proposal.resize(rows_of(c), 1);
+    chunk.energy.resize(rows_of(c), 1);
+    chunk.accepted.setZero(rows_of(c), 1);
+    space.propose(rng, chunk.state, chunk.log_proposal);
+    space.energy(chunk.state, chunk.energy, nullptr);
+  });
+
+  std::vector<std::vector<double>> series(n_obs);
+  std::vector<Matrix> measured(static_cast<std::size_t>(n_chunks));
+  double acceptance_sum = 0;
+  long long measured_sweeps = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (long long sweep = 0; sweep < o.warmup + o.sweeps; ++sweep) {
+    const bool warmup = sweep < o.warmup;
+    if (sweep == o.warmup) start = std::chrono::steady_clock::now();
+    const bool measure = !warmup && (sweep - o.warmup) % o.measure_every == 0;
+    for_each_chunk([&](Index c, ChainChunk& chunk) {
+      Rng rng = Rng::stream(o.seed, o.stream, static_cast<std::uint64_t>(sweep),
+                            static_cast<std::uint64_t>(c));
+      sampler.sweep(space, chunk, rng);
+      if (measure) {
+        Matrix x;
+        to_physical(chunk.state, x);
+        target.measure(x, rng, measured[static_cast<std::size_t>(c)]);
+      }
+    });
+    double accepted = 0;
+    for (const auto& chunk : chunks) accepted += chunk.accepted.sum();
+    const double rate = accepted / static_cast<double>(o.chains);
+    sampler.end_sweep(rate, warmup);  // serial and in order: adaptation stays deterministic
+    if (!warmup) {
+      acceptance_sum += rate;
+      ++measured_sweeps;
+    }
+    if (measure)
+      for (std::size_t k = 0; k < n_obs; ++k) {
+        double total = 0;
+        for (const auto& m : measured) total += m.col(static_cast<Index>(k)).sum();
+        series[k].push_back(total / static_cast<double>(o.chains));
+      }
+  }
+  ChainResult result;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.acceptance = measured_sweeps ? acceptance_sum / static_cast<double>(measured_sweeps) : 0;
+  result.measurements = series.empty() ? 0 : static_cast<long long>(series[0].size());
+  for (std::size_t k = 0; k < n_obs; ++k) {
+    const SeriesEstimate e = analyze_series(series[k]);
+    result.observables.push_back({observables[k].name, e,
+                                  static_cast<double>(o.chains) *
+                                      static_cast<double>(series[k].size()) / (2 * e.tau_int)});
+  }
+  result.final_x.resize(o.chains, space.dim());
+  for (Index c = 0; c < n_chunks; ++c) {
+    Matrix x;
+    to_physical(chunks[static_cast<std::size_t>(c)].state, x);
+    result.final_x.middleRows(c * o.chunk, rows_of(c)) = x;
+  }
+  return result;
+}
+
+}  // namespace neuralrg

@@ -1,0 +1,46 @@
+// Running a batch of Markov chains with measurements: the engine of the sample stage.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "neuralrg/sampler.hpp"
+#include "neuralrg/target.hpp"
+#include "physics/time_series.hpp"
+
+namespace neuralrg {
+
+struct ChainOptions {
+  Index chains = 512;
+  long long warmup = 100;
+  long long sweeps = 100;
+  long long measure_every = 1;
+  Index chunk = 64;            ///< Chains per parallel task (results do not depend on threads).
+  std::uint64_t seed = 0;
+  std::string stream = "sample";
+};
+
+struct ObservableResult {
+  std::string name;
+  SeriesEstimate estimate;  ///< Over the time series of chain averages.
+  double effective_samples;  ///< chains × measurements / (2 τ_int)
+};
+
+struct ChainResult {
+  std::vector<ObservableResult> observables;
+  double acceptance;       ///< Mean over chains and measured sweeps.
+  long long measurements;  ///< Points in each time series.
+  double seconds;          ///< Wall time of the measured sweeps.
+  Matrix final_x;          ///< Physical configurations of the chains at the end.
+};
+
+/// Maps chain states to physical x (identity in physical space, g(z) in latent space).
+using ToPhysical = std::function<void(const Matrix& state, Matrix& x)>;
+
+/// Initialises every chain from space.propose(), runs warmup + sweeps sweeps, and measures the
+/// target's observables every measure_every sweeps after warm-up.
+ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Target& target,
+                       const ToPhysical& to_physical, const ChainOptions& options);
+
+}  // namespace neuralrg

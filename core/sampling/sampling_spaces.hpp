@@ -1,0 +1,41 @@
+// The spaces samplers move in: latent z with U(z) = E(g(z)) − ln|det ∂g/∂z|, or physical x
+// with E(x). Energies and gradients come from the tape with the flow's parameters frozen.
+#pragma once
+
+#include "flow/flow.hpp"
+#include "neuralrg/sampler.hpp"
+#include "neuralrg/target.hpp"
+
+namespace neuralrg {
+
+class LatentSpace final : public SamplingSpace {
+ public:
+  LatentSpace(const Flow& flow, const Target& target) : flow_(flow), target_(target) {}
+  std::string_view name() const override { return "latent"; }
+  Index dim() const override { return flow_.sites(); }
+  void energy(const Matrix& z, Matrix& energy, Matrix* grad) const override;
+  /// Draws z from the prior; log_proposal = ln p(z).
+  void propose(Rng& rng, Matrix& z, Matrix& log_proposal) const override;
+  /// x = g(z).
+  void to_physical(const Matrix& z, Matrix& x) const;
+
+ private:
+  const Flow& flow_;
+  const Target& target_;
+};
+
+class PhysicalSpace final : public SamplingSpace {
+ public:
+  PhysicalSpace(const Flow& flow, const Target& target) : flow_(flow), target_(target) {}
+  std::string_view name() const override { return "physical"; }
+  Index dim() const override { return flow_.sites(); }
+  void energy(const Matrix& x, Matrix& energy, Matrix* grad) const override;
+  /// Draws x from the flow (symmetrised if the flow is); log_proposal = ln q(x).
+  void propose(Rng& rng, Matrix& x, Matrix& log_proposal) const override;
+
+ private:
+  const Flow& flow_;
+  const Target& target_;
+};
+
+}  // namespace neuralrg

@@ -1,0 +1,121 @@
+// L = 4 Ising: latent HMC, physical HMC and independence Metropolis reproduce the exact
+// structure factor and energy per bond (enumeration of 2¹⁶ states) within 4 standard errors,
+// with a briefly trained flow; a deliberately wrong sampler fails the same check.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "neuralrg/exact.hpp"
+#include "physics/ising_reference.hpp"
+#include "pipeline/checkpoint.hpp"
+#include "sampling/chain_runner.hpp"
+#include "sampling/sampling_spaces.hpp"
+#include "support/cli.hpp"
+#include "support/plugins.hpp"
+
+using namespace neuralrg;
+
+namespace {
+
+// Random-walk Metropolis whose acceptance halves the energy difference: it samples
+// exp(−E/2) instead of exp(−E), a deliberately wrong invariant distribution that still mixes.
+class WrongMetropolis final : public Sampler {
+ public:
+  void sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
+    Matrix q(c.state.rows(), c.state.cols()), e(c.state.rows(), 1);
+    rng.fill_normal(q);
+    q = c.state + 0.5 * q;
+    space.energy(q, e, nullptr);
+    for (Index r = 0; r < q.rows(); ++r) {
+      const bool accept = std::log(rng.uniform()) < 0.5 * (c.energy(r, 0) - e(r, 0));  // the bug
+      c.accepted(r, 0) = accept;
+      if (accept) {
+        c.state.row(r) = q.row(r);
+        c.energy(r, 0) = e(r, 0);
+      }
+    }
+  }
+};
+
+struct Trained {
+  std::unique_ptr<Target> target;
+  std::unique_ptr<Flow> flow;
+};
+
+Trained train(double beta) {
+  test::TempDir tmp;
+  const std::string target = "{plugin: ising_dual, L: 4, beta: " + std::to_string(beta) + "}";
+  const std::string flow = "{symmetrize: z2, block: {plugin: realnvp, couplings: 4, hidden: [10, 10]}}";
+  const auto pipeline = tmp.write("p.yaml", "name: t\nseed: 4\ntarget: " + target + "\nflow: " + flow +
+                                                "\nstages:\n  - train: {optimizer: {plugin: adam, lr: 0.01}, "
+                                                "lr_schedule: cosine, batch: 128, epochs: 800}\n");
+  const auto r = test::run_cli("run " + pipeline.string() + " --out " + (tmp.path / "run").string());
+  REQUIRE(r.status == 0);
+  Trained t;
+  auto [entry, params] = test::resolve(PluginKind::Target, target);
+  t.target = std::get<TargetFactory>(entry->factory)(params, TargetContext{});
+  t.flow = test::make_flow({4, 4}, flow, "{plugin: gaussian}", 4);
+  restore(t.flow->parameters(), read_checkpoint(tmp.path / "run/flow.ckpt").parameters, "flow.ckpt");
+  return t;
+}
+
+// Largest deviation from the exact values in units of the error bar.
+double worst_deviation(const Trained& t, const SamplingSpace& space, Sampler& sampler,
+                       const physics::IsingEnumeration& exact, long long sweeps = 150) {
+  const LatentSpace latent(*t.flow, *t.target);
+  ChainOptions o;
+  o.chains = 48;
+  o.chunk = 24;
+  o.warmup = 30;
+  o.sweeps = sweeps;
+  o.seed = 9;
+  const ChainResult r = run_chains(
+      space, sampler, *t.target,
+      [&](const Matrix& s, Matrix& x) {
+        if (space.name() == "latent")
+          latent.to_physical(s, x);
+        else
+          x = s;
+      },
+      o);
+  double worst = 0;
+  for (const auto& obs : r.observables) {
+    const double truth = obs.name == "structure_factor" ? exact.structure_factor
+                         : obs.name == "energy_per_bond" ? exact.energy_per_bond
+                                                         : exact.abs_magnetization;
+    if (obs.name == "abs_magnetization") continue;  // drawn spins: checked loosely elsewhere
+    worst = std::max(worst, std::abs(obs.estimate.mean - truth) / obs.estimate.stderr_);
+  }
+  return worst;
+}
+
+std::unique_ptr<Sampler> make_sampler(const std::string& yaml) {
+  auto [entry, params] = test::resolve(PluginKind::Sampler, yaml);
+  return std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
+}
+
+}  // namespace
+
+TEST_CASE("latent HMC, physical HMC and independence Metropolis match enumeration at L = 4") {
+  for (double beta : {exact::kIsingBetaCritical, 0.3}) {
+    CAPTURE(beta);
+    const Trained t = train(beta);
+    const auto exact = physics::ising_enumerate(4, std::stod(std::to_string(beta)));
+    const LatentSpace latent(*t.flow, *t.target);
+    const PhysicalSpace physical(*t.flow, *t.target);
+    auto latent_hmc = make_sampler("{plugin: hmc, step_size: 0.2, leapfrog: 5}");
+    auto physical_hmc = make_sampler("{plugin: hmc, step_size: 0.2, leapfrog: 5}");
+    auto independence = make_sampler("{plugin: metropolis, mode: independence}");
+    CHECK(worst_deviation(t, latent, *latent_hmc, exact) < 4);
+    CHECK(worst_deviation(t, physical, *physical_hmc, exact) < 4);
+    // Independence moves stick on rare high-weight samples. At β_c this briefly trained flow has an
+    // importance-sampling ESS of about 1 % (measured with 10⁵ samples), so a unit-test-length run
+    // cannot give honest error bars there; at β = 0.3 it can.
+    if (beta != exact::kIsingBetaCritical)
+      CHECK(worst_deviation(t, physical, *independence, exact, 1500) < 4);
+    if (beta == exact::kIsingBetaCritical) {
+      WrongMetropolis wrong;
+      CHECK(worst_deviation(t, physical, wrong, exact, 600) > 4);  // the check can fail
+    }
+  }
+}

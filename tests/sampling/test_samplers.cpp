@@ -1,0 +1,97 @@
+// Each sampler plugin leaves a correlated 2-variable Gaussian invariant: empirical mean and
+// covariance within error bars.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <Eigen/LU>
+#include <numbers>
+
+#include "sampling/chain_runner.hpp"
+#include "support/plugins.hpp"
+
+using namespace neuralrg;
+
+namespace {
+
+// E(x) = ½ xᵀ Σ⁻¹ x with Σ = [[1, 0.6], [0.6, 2]]; proposals from N(0, 1.5² I).
+class GaussianSpace final : public SamplingSpace {
+ public:
+  GaussianSpace() {
+    Eigen::Matrix2d sigma;
+    sigma << 1, 0.6, 0.6, 2;
+    precision_ = sigma.inverse();
+  }
+  std::string_view name() const override { return "physical"; }
+  Index dim() const override { return 2; }
+  void energy(const Matrix& q, Matrix& e, Matrix* grad) const override {
+    e.resize(q.rows(), 1);
+    const Matrix pq = q * precision_;
+    e.col(0) = 0.5 * (q.array() * pq.array()).rowwise().sum().matrix();
+    if (grad) *grad = pq;
+  }
+  void propose(Rng& rng, Matrix& q, Matrix& log_q) const override {
+    const double s = 1.5;
+    rng.fill_normal(q);
+    q *= s;
+    log_q.resize(q.rows(), 1);
+    log_q.col(0) = (-0.5 * (q.array() / s).square().rowwise().sum() -
+                    2 * std::log(s) - std::log(2 * std::numbers::pi))
+                       .matrix();
+  }
+
+ private:
+  Eigen::Matrix2d precision_;
+};
+
+// Measures x0, x1, x0², x1², x0·x1.
+class Moments final : public Target {
+ public:
+  std::vector<Index> lattice() const override { return {2}; }
+  Var energy(Var x) const override { return x; }
+  std::vector<Observable> observables() const override {
+    return {{"x0", "", {}}, {"x1", "", {}}, {"x0x0", "", {}}, {"x1x1", "", {}}, {"x0x1", "", {}}};
+  }
+  void measure(const Matrix& x, Rng&, Matrix& out) const override {
+    out.resize(x.rows(), 5);
+    out.col(0) = x.col(0);
+    out.col(1) = x.col(1);
+    out.col(2) = x.col(0).array().square().matrix();
+    out.col(3) = x.col(1).array().square().matrix();
+    out.col(4) = (x.col(0).array() * x.col(1).array()).matrix();
+  }
+};
+
+std::unique_ptr<Sampler> make_sampler(const std::string& yaml) {
+  auto [entry, params] = test::resolve(PluginKind::Sampler, yaml);
+  return std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
+}
+
+}  // namespace
+
+TEST_CASE("every sampler leaves the Gaussian invariant (mean and covariance within 4 sigma)") {
+  const GaussianSpace space;
+  const Moments moments;
+  const double exact[] = {0, 0, 1, 2, 0.6};
+  for (const char* yaml : {"{plugin: hmc, step_size: 0.3, leapfrog: 5}",
+                           "{plugin: hmc, step_size: 0.05, leapfrog: 8, adapt: true, jitter: 0.3}",
+                           "{plugin: metropolis, mode: independence}",
+                           "{plugin: metropolis, mode: random_walk, step_size: 0.8}"}) {
+    CAPTURE(yaml);
+    auto sampler = make_sampler(yaml);
+    ChainOptions o;
+    o.chains = 64;
+    o.chunk = 16;
+    o.warmup = 200;
+    o.sweeps = 1500;
+    o.seed = 11;
+    const ChainResult r =
+        run_chains(space, *sampler, moments, [](const Matrix& s, Matrix& x) { x = s; }, o);
+    CHECK(r.acceptance > 0.2);
+    for (std::size_t k = 0; k < 5; ++k) {
+      CAPTURE(r.observables[k].name);
+      const auto& e = r.observables[k].estimate;
+      CHECK(std::abs(e.mean - exact[k]) < 4 * e.stderr_);
+      CHECK(e.stderr_ < 0.1);  // the check has teeth: error bars are small
+    }
+  }
+}
