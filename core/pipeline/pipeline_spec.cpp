@@ -63,25 +63,17 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   }
   Params params = Params::validate(kind->schema, body, fmt::format("stage {}", name));
   StageSpec stage{name, params, {}, kind->available, item.where};
-  for (const auto& [key, plugin_kind] : kind->plugin_sections)
-    stage.plugins.emplace_back(key, resolve(registry, plugin_kind, params.value(key)));
-  if (name == "sample") {
-    const PluginUse& sampler = stage.plugin("sampler");
-    const ParamSpec* space = sampler.factory->schema.find("space");
-    if (!space || space->type != ParamType::Choice)
-      throw ConfigError(params.value("sampler").where, params.value("sampler").path,
-                        fmt::format("sampler \"{}\" declares no \"space\" choice (latent or "
-                                    "physical), which the sample stage needs",
-                                    sampler.factory->name));
-  }
-  if (name == "train") {
-    const PluginUse& opt = stage.plugin("optimizer");
-    const ParamSpec* lr = opt.factory->schema.find("lr");
-    if (!lr || lr->type != ParamType::Real)
-      throw ConfigError(params.value("optimizer").where, params.value("optimizer").path,
-                        fmt::format("optimizer \"{}\" declares no real parameter \"lr\", which "
-                                    "the train stage's schedule scales",
-                                    opt.factory->name));
+  for (const auto& section : kind->plugin_sections) {
+    const Value& value = params.value(section.key);
+    PluginUse use = resolve(registry, section.kind, value);
+    const ParamSpec* spec = use.factory->schema.find(section.required);
+    if (!spec || spec->type != section.required_type)
+      throw ConfigError(value.where, value.path,
+                        fmt::format("{} \"{}\" declares no {} parameter \"{}\": {}",
+                                    to_string(section.kind), use.factory->name,
+                                    to_string(section.required_type), section.required,
+                                    section.why));
+    stage.plugins.emplace_back(section.key, std::move(use));
   }
   return stage;
 }

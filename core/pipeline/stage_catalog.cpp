@@ -5,7 +5,9 @@ namespace {
 
 StageKind train_stage() {
   StageKind k{"train", "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
-              {}, {{"optimizer", PluginKind::Optimizer}}, true};
+              {}, {{"optimizer", PluginKind::Optimizer, "lr", ParamType::Real,
+                "the base learning rate the train stage's schedule scales"}},
+              true};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
   s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);
@@ -30,7 +32,9 @@ StageKind train_stage() {
 
 StageKind sample_stage() {
   StageKind k{"sample", "Markov chain Monte Carlo in latent or physical space, with observables.",
-              {}, {{"sampler", PluginKind::Sampler}}, true};
+              {}, {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
+                "the space (latent or physical) the sample stage builds"}},
+              true};
   Schema& s = k.schema;
   s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, space: latent}.");
   s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);

@@ -10,13 +10,22 @@
 
 namespace neuralrg {
 
+/// A plugin section nested in a stage, and the parameter the stage itself reads from it.
+struct PluginSection {
+  std::string key;             ///< e.g. "optimizer"
+  PluginKind kind;
+  std::string required;        ///< Parameter every such plugin must declare, e.g. "lr".
+  ParamType required_type;
+  std::string why;             ///< What the stage does with it, for the error message.
+};
+
 /// One stage kind: its schema, the plugin sections nested in it, and whether this build can run
 /// it yet.
 struct StageKind {
   std::string name;
   std::string doc;
   Schema schema;
-  std::vector<std::pair<std::string, PluginKind>> plugin_sections;  ///< key → kind
+  std::vector<PluginSection> plugin_sections;
   bool available = false;
 };
 

@@ -4,18 +4,14 @@
 #include <cmath>
 
 #include "neuralrg/testing.hpp"
+#include "support/gradient_check.hpp"
 #include "support/random_matrix.hpp"
 
 using namespace neuralrg;
 using neuralrg::test::random_matrix;
+using neuralrg::test::require_gradient;
 
 namespace {
-
-void require_gradient(const testing::InputFunction& f, const Matrix& x) {
-  const auto report = testing::check_input_gradient(f, x);
-  INFO(report.message);
-  CHECK(report.ok);
-}
 
 class DenseOperator final : public LinearOperator {
  public:
