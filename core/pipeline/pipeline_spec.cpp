@@ -75,6 +75,12 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
                                     section.why));
     stage.plugins.emplace_back(section.key, std::move(use));
   }
+  if (const ParamSpec* from = kind->schema.find("flow_from"); from && !params.text("flow_from").empty()) {
+    const std::filesystem::path file = std::filesystem::path(params.text("flow_from")) / "flow.ckpt";
+    if (!std::filesystem::exists(file))
+      throw params.error("flow_from", fmt::format("{} has no trained flow (flow.ckpt)",
+                                                  params.text("flow_from")));
+  }
   return stage;
 }
 

@@ -125,3 +125,30 @@ stages:
   CHECK(c.epoch == 4);
   for (const auto& p : c.parameters) CHECK(p.value.allFinite());
 }
+
+TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", kPipeline);
+  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "trained").string()).status == 0);
+  std::string sampling = kPipeline;
+  sampling = sampling.substr(0, sampling.find("stages:"));
+  sampling += "stages:\n  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3}, "
+              "chains: 8, warmup: 2, sweeps: 6, flow_from: " + (tmp.path / "trained").string() + "}\n";
+  const auto r = run_cli("run " + tmp.write("s.yaml", sampling).string() + " --out " +
+                         (tmp.path / "sampled").string());
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string table = read_text(tmp.path / "sampled/observables.csv");
+  CHECK(table.rfind("stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,seconds,"
+                    "ess_per_second\n", 0) == 0);
+  CHECK(table.find("0,hmc,latent,structure_factor,") != std::string::npos);
+  std::string missing = sampling;
+  missing.replace(missing.find((tmp.path / "trained").string()), (tmp.path / "trained").string().size(),
+                  (tmp.path / "nowhere").string());
+  const auto bad = run_cli("run " + tmp.write("m.yaml", missing).string() + " --out " +
+                           (tmp.path / "m").string());
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("stages[0].sample.flow_from: " + (tmp.path / "nowhere").string() +
+                     " has no trained flow (flow.ckpt)") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.path / "m"));  // refused before the run directory was made
+}

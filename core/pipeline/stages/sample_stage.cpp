@@ -19,10 +19,8 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   const std::string& space_name = use.params.text("space");
 
   const std::string& flow_from = p.text("flow_from");
-  if (!flow_from.empty()) {
+  if (!flow_from.empty()) {  // validated to exist when the pipeline was loaded
     const fs::path file = fs::path(flow_from) / "flow.ckpt";
-    if (!fs::exists(file))
-      throw p.error("flow_from", fmt::format("{} has no trained flow (flow.ckpt)", flow_from));
     restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
   }
 
