@@ -73,15 +73,21 @@ void check_linear(const char* op, Var x, Var W, Var b) {
     detail::shape_error(op, "bias must be 1×(W.rows)", W, b);
 }
 
-void linear_forward(Var x, Var W, Var b, MatrixMap out) {
+// Returns whether the activation was already applied (fused into the small kernel).
+bool linear_forward(Var x, Var W, Var b, MatrixMap out, Activation act = Activation::Identity) {
   if (W.rows() <= kSmallWidth && W.cols() <= kSmallWidth) {
+    const auto epilogue = act == Activation::Elu    ? detail::Epilogue::Elu
+                          : act == Activation::Tanh ? detail::Epilogue::Tanh
+                                                    : detail::Epilogue::None;
     // B(n = output j, k) = W(j, k), at j + k·out.
     detail::small_gemm(x.node()->value_data, x.rows(), x.cols(), W.node()->value_data, 1,
-                       W.rows(), W.rows(), out.data(), false, b ? b.node()->value_data : nullptr);
-  } else {
-    out.noalias() = x.value() * W.value().transpose();
-    if (b) out.rowwise() += b.value().row(0);
+                       W.rows(), W.rows(), out.data(), false, b ? b.node()->value_data : nullptr,
+                       epilogue);
+    return true;
   }
+  out.noalias() = x.value() * W.value().transpose();
+  if (b) out.rowwise() += b.value().row(0);
+  return false;
 }
 
 bool any_grad(Var x, Var W, Var b) {
@@ -103,7 +109,7 @@ Var dense(Var x, Var W, Var b, Activation act) {
   auto* node = x.tape().make_node<DenseNode>(x.rows(), W.rows(), any_grad(x, W, b), x.node(),
                                              W.node(), b ? b.node() : nullptr, act);
   MatrixMap out = node->value();
-  linear_forward(x, W, b, out);
+  if (linear_forward(x, W, b, out, act)) return Var(node);
   switch (act) {
     case Activation::Identity: break;
     case Activation::Elu:

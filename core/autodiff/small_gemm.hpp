@@ -8,9 +8,15 @@
 
 namespace neuralrg::detail {
 
+/// What to apply to each result before it is stored (only when not accumulating): fusing the
+/// activation saves a pass over the output.
+enum class Epilogue { None, Elu, Tanh };
+
 /// B(n, k) is read at b[n * b_n + k * b_k], so both W and Wᵀ can be passed without copying.
-/// If `accumulate` is false, C is overwritten (after adding bias[n] when bias is not null).
+/// If `accumulate` is false, C is overwritten (after adding bias[n] when bias is not null) and
+/// `epilogue` is applied.
 void small_gemm(const Scalar* a, Index rows, Index K, const Scalar* b, Index b_n, Index b_k,
-                Index N, Scalar* c, bool accumulate, const Scalar* bias);
+                Index N, Scalar* c, bool accumulate, const Scalar* bias,
+                Epilogue epilogue = Epilogue::None);
 
 }  // namespace neuralrg::detail
