@@ -5,6 +5,7 @@
 
 #include "autodiff/arena.hpp"
 #include "autodiff/check.hpp"
+#include "autodiff/param_index.hpp"
 #include "neuralrg/autodiff.hpp"
 
 namespace neuralrg {
@@ -19,17 +20,12 @@ struct AliasNode final : Node {
   void backward() override {}
 };
 
-struct ParamLeaf {
-  const Parameter* param;
-  Node* node;
-};
-
 }  // namespace
 
 struct Tape::Impl {
   Arena arena;
   std::vector<Node*> nodes;
-  std::vector<ParamLeaf> params;
+  ParamIndex params;
   bool frozen = false;
 };
 
@@ -84,21 +80,19 @@ Var Tape::input(const Eigen::Ref<const Matrix>& m) {
 }
 
 Var Tape::param(Parameter& p) {
-  for (const auto& leaf : impl_->params)
-    if (leaf.param == &p) return Var(leaf.node);
+  if (Node* existing = impl_->params.find(&p)) return Var(existing);
   void* memory = allocate_bytes(sizeof(LeafNode), alignof(LeafNode));
   auto* node = ::new (memory) LeafNode();
   node->value_data = p.value.data();  // read-only by contract: leaves have no forward rule
   attach(node, p.value.rows(), p.value.cols(), !impl_->frozen);
-  impl_->params.push_back({&p, node});
+  impl_->params.insert(&p, node);
   return Var(node);
 }
 
 std::optional<ConstMatrixMap> Tape::param_grad(const Parameter& p) const {
-  for (const auto& leaf : impl_->params)
-    if (leaf.param == &p && leaf.node->needs_grad)
-      return ConstMatrixMap(leaf.node->adjoint_data, leaf.node->rows, leaf.node->cols);
-  return std::nullopt;
+  const Node* leaf = impl_->params.find(&p);
+  if (!leaf || !leaf->needs_grad) return std::nullopt;
+  return ConstMatrixMap(leaf->adjoint_data, leaf->rows, leaf->cols);
 }
 
 void Tape::backward(Var root) { sweep_backward(root, nullptr); }
