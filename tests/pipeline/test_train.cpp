@@ -152,3 +152,15 @@ TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
                      " has no trained flow (flow.ckpt)") != std::string::npos);
   CHECK_FALSE(fs::exists(tmp.path / "m"));  // refused before the run directory was made
 }
+
+TEST_CASE("an optimizer that declares no lr is refused before anything runs") {
+  TempDir tmp;
+  std::string yaml = kPipeline;
+  yaml.replace(yaml.find("{plugin: adam, lr: 0.01, weight_decay: 0.001}"), 45, "{plugin: fixture_no_lr}");
+  const auto r = run_cli("validate " + tmp.write("p.yaml", yaml).string() + " --plugin-path " +
+                         NEURALRG_TEST_PLUGIN_DIR + "/nan_target");
+  CHECK(r.status == 2);
+  CHECK(r.err.find("stages[0].train.optimizer: optimizer \"fixture_no_lr\" declares no real "
+                   "parameter \"lr\": the base learning rate the train stage's schedule scales") !=
+        std::string::npos);
+}
