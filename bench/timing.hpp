@@ -11,22 +11,25 @@ struct Timing {
   double median, min, max;  // seconds
 };
 
-template <class F>
-Timing time_repeated(int repetitions, F&& body) {
-  body();  // warm-up: first-touch of memory, arenas, thread pools
-  std::vector<double> seconds;
-  for (int i = 0; i < repetitions; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    body();
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
+inline Timing summarize(std::vector<double> seconds) {
   std::sort(seconds.begin(), seconds.end());
   return {seconds[seconds.size() / 2], seconds.front(), seconds.back()};
 }
 
-inline Timing summarize(std::vector<double> seconds) {
-  std::sort(seconds.begin(), seconds.end());
-  return {seconds[seconds.size() / 2], seconds.front(), seconds.back()};
+template <class F>
+double seconds_of(F&& body) {
+  const auto start = std::chrono::steady_clock::now();
+  body();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Times `body` `repetitions` times after one warm-up call (first touch of memory, arenas, pools).
+template <class F>
+Timing time_repeated(int repetitions, F&& body) {
+  body();
+  std::vector<double> seconds;
+  for (int i = 0; i < repetitions; ++i) seconds.push_back(seconds_of(body));
+  return summarize(seconds);
 }
 
 /// Times `a` and `b` alternately, so that machine noise hits both alike.
@@ -35,14 +38,9 @@ std::pair<Timing, Timing> time_interleaved(int repetitions, A&& a, B&& b) {
   a();
   b();
   std::vector<double> ta, tb;
-  auto once = [](auto& f) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
   for (int i = 0; i < repetitions; ++i) {
-    ta.push_back(once(a));
-    tb.push_back(once(b));
+    ta.push_back(seconds_of(a));
+    tb.push_back(seconds_of(b));
   }
   return {summarize(ta), summarize(tb)};
 }

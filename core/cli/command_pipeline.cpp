@@ -96,7 +96,7 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     const bool resuming = !options.resume.empty();
     const PipelineSpec spec = resuming ? resume_spec(options, registry)
                                        : load_pipeline(options.pipeline, options.overrides, registry);
-    RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}, resuming};
+    RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     build_model(context);  // before the directory exists: a model error leaves nothing behind
     if (!resuming) create_run_directory(context.dir, spec, registry);

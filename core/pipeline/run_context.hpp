@@ -16,7 +16,6 @@ struct RunContext {
   std::filesystem::path dir;
   std::unique_ptr<Target> target;
   std::unique_ptr<Flow> flow;
-  bool resuming = false;
 };
 
 /// Instantiates the target and the flow of `spec` (fresh weights from the seed).

@@ -29,6 +29,7 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
 
   std::vector<std::vector<double>> series(n_obs);
   std::vector<Matrix> measured(static_cast<std::size_t>(n_chunks));
+  std::vector<Matrix> physical(static_cast<std::size_t>(n_chunks));  // reused every measurement
   double acceptance_sum = 0;
   long long measured_sweeps = 0;
   auto start = std::chrono::steady_clock::now();
@@ -41,7 +42,7 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
                             static_cast<std::uint64_t>(c));
       sampler.sweep(space, chunk, rng);
       if (measure) {
-        Matrix x;
+        Matrix& x = physical[static_cast<std::size_t>(c)];
         to_physical(chunk.state, x);
         target.measure(x, rng, measured[static_cast<std::size_t>(c)]);
       }
@@ -73,7 +74,7 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   }
   result.final_x.resize(o.chains, space.dim());
   for (Index c = 0; c < n_chunks; ++c) {
-    Matrix x;
+    Matrix& x = physical[static_cast<std::size_t>(c)];
     to_physical(chunks[static_cast<std::size_t>(c)].state, x);
     result.final_x.middleRows(c * o.chunk, rows_of(c)) = x;
   }
