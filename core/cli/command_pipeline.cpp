@@ -14,9 +14,11 @@
 #include "pipeline/pipeline_spec.hpp"
 #include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
+#include "pipeline/stages/analyze_stage.hpp"
 #include "pipeline/stages/sample_stage.hpp"
 #include "pipeline/stages/train_stage.hpp"
 #include "plugin/plugin_loader.hpp"
+#include "report/run_report.hpp"
 
 namespace neuralrg::cli {
 namespace fs = std::filesystem;
@@ -118,6 +120,13 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
         run_train_stage(context, stage, i);
       } else if (stage.kind == "sample") {
         run_sample_stage(context, stage, i);
+      } else if (stage.kind == "analyze") {
+        run_analyze_stage(context, stage, i);
+      } else if (stage.kind == "report") {
+        const std::string& title = stage.params.text("title");
+        const int figures = report::write_run_report(context.dir, title.empty() ? spec.name : title);
+        fmt::print("stage {} (report): {} with {} figures\n", i,
+                   (context.dir / "report.html").string(), figures);
       } else {
         fmt::print("stage {} ({}): not available in this build yet; skipped\n", i, stage.kind);
         ++missing;
@@ -126,6 +135,18 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
       mark_stage_completed(context.dir, i);
     }
     if (missing) fmt::print("{} of {} stages are not available yet\n", missing, spec.stages.size());
+    return 0;
+  });
+}
+
+int report_run(const std::filesystem::path& run_dir) {
+  return guarded([&] {
+    if (!fs::exists(run_dir / "config.yaml"))
+      throw std::runtime_error(fmt::format("{}: not a run directory (no config.yaml)", run_dir.string()));
+    const Value config = load_yaml_file(run_dir / "config.yaml");
+    const Value* name = config.find("name");
+    const int figures = report::write_run_report(run_dir, name ? name->text : run_dir.filename().string());
+    fmt::print("{} with {} figures\n", (run_dir / "report.html").string(), figures);
     return 0;
   });
 }

@@ -36,6 +36,9 @@ int exact_ising(const ExactOptions& options);
 int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 
+/// Writes RUN_DIR/report.html from what the run's stages left there.
+int report_run(const std::filesystem::path& run_dir);
+
 /// Exit statuses: 0 success, 1 runtime failure, 2 invalid input (configuration or usage).
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitInvalidInput = 2;

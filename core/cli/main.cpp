@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   run->add_option("--threads", pipeline.threads, "Worker threads (default: all cores)")
       ->check(CLI::PositiveNumber);
 
+  auto* report = app.add_subcommand("report", "Write RUN_DIR/report.html from a run's outputs");
+  std::filesystem::path report_dir;
+  report->add_option("run_dir", report_dir, "Run directory")->required();
+
   auto* exact = app.add_subcommand("exact", "Exact reference values");
   exact->require_subcommand(1);
   auto* ising = exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (ising->parsed()) return exact_ising(exact_options);
+  if (report->parsed()) return report_run(report_dir);
   if (run->parsed() && pipeline.pipeline.empty() && pipeline.resume.empty()) {
     fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");
     return kExitInvalidInput;

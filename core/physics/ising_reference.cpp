@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <vector>
 
-namespace neuralrg::physics {
+namespace neuralrg::exact {
 
-IsingEnumeration ising_enumerate(int L, double beta) {
+IsingAverages ising2d_enumerate(int L, double beta) {
   if (L < 3 || L * L > 20)
     throw std::invalid_argument(fmt::format("enumeration needs 3 ≤ L and L·L ≤ 20, got L = {}", L));
   const int N = L * L;
@@ -37,6 +37,10 @@ IsingEnumeration ising_enumerate(int L, double beta) {
   }
   return {std::log(z) + shift, s2 / z / (double(N) * N), e / z / bonds, m / z / N};
 }
+
+}  // namespace neuralrg::exact
+
+namespace neuralrg::physics {
 
 double ising_log_z_transfer_matrix(int L, double beta) {
   if (L < 3 || L > 10)

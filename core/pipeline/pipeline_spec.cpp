@@ -45,6 +45,16 @@ PluginUse resolve(const PluginRegistry& registry, PluginKind kind, const Value& 
   return PluginUse{entry, std::move(params)};
 }
 
+Value with_entry(Value map, const std::string& key, Value v) {
+  for (auto& [k, existing] : map.entries)
+    if (k == key) {
+      existing = std::move(v);
+      return map;
+    }
+  map.entries.emplace_back(key, std::move(v));
+  return map;
+}
+
 StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   std::vector<std::string> kinds;
   for (const auto& k : stage_catalog()) kinds.push_back(k.name);
@@ -61,7 +71,16 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
                                   guess.empty() ? "" : fmt::format("; did you mean \"{}\"?", guess),
                                   join(kinds)));
   }
-  Params params = Params::validate(kind->schema, body, fmt::format("stage {}", name));
+  Value filled = body;
+  if (filled.kind == Value::Kind::Null) filled.kind = Value::Kind::Map;
+  for (const auto& section : kind->plugin_sections) {
+    const Value* given = body.find(section.key);
+    if (section.default_yaml.empty() || (given && !given->entries.empty())) continue;
+    Value d = parse_yaml(section.default_yaml, "(default)");
+    assign_paths(d, filled.path + "." + section.key);
+    filled = with_entry(std::move(filled), section.key, std::move(d));
+  }
+  Params params = Params::validate(kind->schema, filled, fmt::format("stage {}", name));
   StageSpec stage{name, params, {}, kind->available, item.where};
   for (const auto& section : kind->plugin_sections) {
     const Value& value = params.value(section.key);
@@ -82,16 +101,6 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
                                                   params.text("flow_from")));
   }
   return stage;
-}
-
-Value with_entry(Value map, const std::string& key, Value v) {
-  for (auto& [k, existing] : map.entries)
-    if (k == key) {
-      existing = std::move(v);
-      return map;
-    }
-  map.entries.emplace_back(key, std::move(v));
-  return map;
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ namespace {
 StageKind train_stage() {
   StageKind k{"train", "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
               {}, {{"optimizer", PluginKind::Optimizer, "lr", ParamType::Real,
-                "the base learning rate the train stage's schedule scales"}},
+                "the base learning rate the train stage's schedule scales", ""}},
               true};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
@@ -33,7 +33,7 @@ StageKind train_stage() {
 StageKind sample_stage() {
   StageKind k{"sample", "Markov chain Monte Carlo in latent or physical space, with observables.",
               {}, {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
-                "the space (latent or physical) the sample stage builds"}},
+                "the space (latent or physical) the sample stage builds", ""}},
               true};
   Schema& s = k.schema;
   s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, space: latent}.");
@@ -49,19 +49,34 @@ StageKind sample_stage() {
 }
 
 StageKind analyze_stage() {
-  StageKind k{"analyze", "Response maps, mutual information and latent statistics of a flow.",
-              {}, {}, false};
+  StageKind k{"analyze",
+              "Response maps, mutual information, per-scale latent statistics and sample grids, "
+              "on configurations from Markov chains on the target.",
+              {}, {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
+                "the space (latent or physical) the analyze stage's chains run in",
+                "{plugin: hmc, space: physical, adapt: true}"}},
+              true};
   Schema& s = k.schema;
-  s.boolean("response", true, "Response maps E_x[∂z_i/∂x] of the top-level latent variables.");
-  s.boolean("mutual_information", true, "Mutual information between pairs of variables.");
-  s.boolean("latent_statistics", true, "Mean, variance and excess kurtosis per scale.");
-  s.boolean("sample_grid", true, "A grid of generated configurations.");
-  s.integer("samples", 2048, "Flow samples used by the estimates.").range(16, std::nullopt);
+  s.map("sampler", false,
+        "Sampler of the chains whose final configurations x ~ π are analysed (default "
+        "{plugin: hmc, space: physical, adapt: true}).");
+  s.integer("samples", 1024, "Chains, hence configurations analysed.").range(16, std::nullopt);
+  s.integer("warmup", 200, "Sweeps before the chains' configurations are used.").range(1, std::nullopt);
+  s.boolean("response", true,
+            "Response maps E_x[∂z_i/∂x_j] of the top-level latent variables (letter Fig. 4a).");
+  s.integer("response_samples", 256, "Configurations averaged in the response maps.")
+      .range(1, std::nullopt);
+  s.boolean("mutual_information", true,
+            "Maps of I(v_0; v_j) for physical x and latent z (KSG estimator, k = 3).");
+  s.boolean("latent_statistics", true, "Mean, variance and excess kurtosis of z per scale.");
+  s.boolean("sample_grid", true, "Pictures of flow samples beside Markov-chain configurations.");
+  s.integer("grid", 16, "Configurations per picture grid.").range(1, 256);
+  s.text("flow_from", "", "Run directory whose trained flow to load (empty: this run's).");
   return k;
 }
 
 StageKind report_stage() {
-  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {}, false};
+  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {}, true};
   k.schema.text("title", "", "Report title (default: the pipeline name).");
   return k;
 }

@@ -17,6 +17,7 @@ struct PluginSection {
   std::string required;        ///< Parameter every such plugin must declare, e.g. "lr".
   ParamType required_type;
   std::string why;             ///< What the stage does with it, for the error message.
+  std::string default_yaml;    ///< The section used when absent (YAML); empty = required.
 };
 
 /// One stage kind: its schema, the plugin sections nested in it, and whether this build can run

@@ -1,9 +1,12 @@
 // The command line end to end: listings, and every kind of bad input with its message.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <vector>
 
+#include "neuralrg/version.hpp"
 #include "support/cli.hpp"
 
 using neuralrg::test::run_cli;
@@ -33,7 +36,7 @@ bool contains(const std::string& text, const std::string& part) {
 TEST_CASE("--version names the version, plugin API and ABI") {
   const auto r = run_cli("--version");
   CHECK(r.status == 0);
-  CHECK(contains(r.out, "neuralrg 0.1.0 (plugin API 1, ABI "));
+  CHECK(contains(r.out, fmt::format("neuralrg 0.1.0 (plugin API {}, ABI ", NEURALRG_API_VERSION)));
 }
 
 TEST_CASE("plugins lists the in-tree plugins, as text and JSON, and describes one") {

@@ -22,6 +22,19 @@ TEST_CASE("Kaufman equals brute-force enumeration for L = 4 across T_c") {
   }
 }
 
+TEST_CASE("the energy per bond from Kaufman's ln Z equals enumeration (L = 4) across T_c") {
+  for (double beta : kBetas) {
+    CAPTURE(beta);
+    CHECK(exact::ising2d_energy_per_bond(4, beta) ==
+          doctest::Approx(physics::ising_enumerate(4, beta).energy_per_bond).epsilon(1e-9));
+  }
+  // Far from T_c on a large lattice it approaches the infinite-lattice limits: ≈ 0 bonds
+  // correlated at high temperature (β → 0: ⟨ss⟩ ≈ tanh β) and √2/2 at β_c (Onsager).
+  CHECK(exact::ising2d_energy_per_bond(256, 0.05) == doctest::Approx(std::tanh(0.05)).epsilon(1e-2));
+  CHECK(exact::ising2d_energy_per_bond(256, exact::kIsingBetaCritical) ==
+        doctest::Approx(std::sqrt(2.0) / 2).epsilon(1e-2));
+}
+
 TEST_CASE("Kaufman equals the row transfer matrix for L = 3 … 8 across T_c") {
   for (int L = 3; L <= 8; ++L)
     for (double beta : kBetas) {

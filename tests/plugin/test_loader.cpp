@@ -1,9 +1,12 @@
 // Loading plugin libraries: the good case and every way a library can be refused.
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "config/yaml_document.hpp"
+#include "neuralrg/version.hpp"
 #include "plugin/plugin_loader.hpp"
 
 using namespace neuralrg;
@@ -48,8 +51,9 @@ TEST_CASE("a plugin built against another API version is refused before register
   PluginRegistry registry;
   load_plugins(registry, {fixture("bad_api")});  // its register function would abort()
   CHECK(only_problem(registry) ==
-        "built against plugin API version 999, but this neuralrg provides version 1; rebuild the "
-        "plugin against this SDK");
+        fmt::format("built against plugin API version 999, but this neuralrg provides version {}; "
+                    "rebuild the plugin against this SDK",
+                    NEURALRG_API_VERSION));
 }
 
 TEST_CASE("a plugin built with another ABI is refused before registering") {

@@ -17,6 +17,12 @@ struct Observable {
   std::optional<double> exact;  ///< Exact expectation, when the target knows it.
 };
 
+/// How reports draw a configuration: a per-site value in [lo, hi] with a colour-bar label.
+struct Picture {
+  std::string label = "x";  ///< e.g. "P(s = +1 | x)".
+  double lo = -3, hi = 3;   ///< Colour range.
+};
+
 /// What the host tells a target factory (reserved for future fields).
 struct TargetContext {};
 
@@ -39,6 +45,12 @@ class Target {
     (void)x;
     (void)rng;
     out.resize(x.rows(), 0);
+  }
+  /// Maps configurations (rows of x) to what a picture of them shows, e.g. spin-up
+  /// probabilities; by default the field itself.
+  virtual Picture picture(const Matrix& x, Matrix& out) const {
+    out = x;
+    return {};
   }
 };
 

@@ -1,0 +1,188 @@
+#include "pipeline/stages/analyze_stage.hpp"
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/moments.hpp"
+#include "analysis/mutual_information.hpp"
+#include "pipeline/stages/stage_chains.hpp"
+#include "util/atomic_file.hpp"
+#include "util/csv.hpp"
+
+namespace neuralrg {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr Index kChunkRows = 64;  // rows per tape: bounds memory at any lattice size
+
+// The lattice as a picture: rows × cols with site r·cols + c at (r, c); a chain is one row.
+std::pair<Index, Index> picture_shape(const Target& target) {
+  const auto extent = target.lattice();
+  return extent.size() == 2 ? std::pair{extent[0], extent[1]} : std::pair{Index{1}, extent[0]};
+}
+
+Matrix as_picture(const Eigen::Ref<const Matrix>& row, std::pair<Index, Index> shape) {
+  Matrix m(shape.first, shape.second);
+  for (Index r = 0; r < shape.first; ++r)
+    for (Index c = 0; c < shape.second; ++c) m(r, c) = row(0, r * shape.second + c);
+  return m;
+}
+
+// z = g⁻¹(x). With the Z₂-symmetrised flow q(x) = ½[q₀(x) + q₀(−x)], x is first replaced by
+// s·x with the sign s drawn with probability q₀(s·x) / [q₀(x) + q₀(−x)]: then z ~ p exactly when
+// x ~ q, whereas g⁻¹ of the half of x the bare flow does not cover lands far out in the prior's
+// tails. Returns the (possibly flipped) x the latent variables belong to.
+Matrix orient_and_invert(const Flow& flow, Matrix& x, Rng& rng) {
+  Matrix z(x.rows(), x.cols());
+  Tape tape;
+  for (Index begin = 0; begin < x.rows(); begin += kChunkRows) {
+    const Index rows = std::min(kChunkRows, x.rows() - begin);
+    tape.reset();
+    tape.freeze_parameters(true);
+    auto bare = [&](const Matrix& in) {
+      Transformed t = flow.inverse(tape.constant(in));
+      const Matrix log_q = add(flow.prior_log_prob(t.value), t.log_det).value();
+      return std::pair{Matrix(t.value.value()), log_q};
+    };
+    Matrix block = x.middleRows(begin, rows);
+    auto [z_plus, lq_plus] = bare(block);
+    if (flow.symmetrized()) {
+      auto [z_minus, lq_minus] = bare(-block);
+      for (Index r = 0; r < rows; ++r) {
+        const double p_minus = 1 / (1 + std::exp(lq_plus(r, 0) - lq_minus(r, 0)));
+        if (rng.uniform() < p_minus) {
+          z_plus.row(r) = z_minus.row(r);
+          x.row(begin + r) *= -1;
+        }
+      }
+    }
+    z.middleRows(begin, rows) = z_plus;
+  }
+  return z;
+}
+
+// E_x[∂z_i/∂x] for each latent site i in `sites`: one inference pass per chunk, then one backward
+// pass per site seeded with that site's column.
+std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vector<Index>& sites) {
+  std::vector<Matrix> sum(sites.size(), Matrix::Zero(1, x.cols()));
+  Tape tape;
+  for (Index begin = 0; begin < x.rows(); begin += kChunkRows) {
+    const Index rows = std::min(kChunkRows, x.rows() - begin);
+    tape.reset();
+    tape.freeze_parameters(true);
+    Var in = tape.input(x.middleRows(begin, rows));
+    Var z = flow.inverse(in).value;
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+      Matrix seed = Matrix::Zero(rows, x.cols());
+      seed.col(sites[k]).setOnes();
+      tape.backward(z, seed);
+      sum[k] += in.adjoint().colwise().sum();
+    }
+  }
+  for (auto& s : sum) s /= static_cast<double>(x.rows());
+  return sum;
+}
+
+// I(v_0; v_j) for every site j (0 at j = 0), each pair independent so threads cannot change it.
+Matrix mutual_information_map(const Matrix& v) {
+  Matrix mi = Matrix::Zero(1, v.cols());
+  const Eigen::VectorXd first = v.col(0);
+  tbb::parallel_for(Index{1}, v.cols(), [&](Index j) {
+    const Eigen::VectorXd other = v.col(j);
+    mi(0, j) = analysis::mutual_information_ksg({first.data(), static_cast<std::size_t>(first.size())},
+                                                {other.data(), static_cast<std::size_t>(other.size())});
+  });
+  return mi;
+}
+
+std::string latent_statistics_csv(const Matrix& z, const std::vector<int>& site_scale) {
+  std::string out = "level,count,mean,variance,excess_kurtosis,mean_stderr,variance_stderr,"
+                    "kurtosis_stderr\n";
+  const int levels = site_scale.empty() ? 0 : *std::max_element(site_scale.begin(), site_scale.end()) + 1;
+  for (int level = 0; level < levels; ++level) {
+    std::vector<double> values;
+    for (Index s = 0; s < z.cols(); ++s)
+      if (site_scale[static_cast<std::size_t>(s)] == level)
+        for (Index r = 0; r < z.rows(); ++r) values.push_back(z(r, s));
+    if (values.size() < 2) continue;
+    const auto m = analysis::moments(values);
+    out += fmt::format("{},{},{:.8g},{:.8g},{:.8g},{:.4g},{:.4g},{:.4g}\n", level, m.count, m.mean,
+                       m.variance, m.excess_kurtosis, m.mean_stderr, m.variance_stderr,
+                       m.kurtosis_stderr);
+  }
+  return out;
+}
+
+}  // namespace
+
+void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
+  const Params& p = stage.params;
+  const PluginUse& use = stage.plugin("sampler");
+  load_flow_from(ctx, p);
+  const fs::path dir = ctx.dir / "analysis";
+  fs::create_directories(dir);
+  const auto shape = picture_shape(*ctx.target);
+  const Flow& flow = *ctx.flow;
+
+  ChainOptions options;
+  options.chains = static_cast<Index>(p.integer("samples"));
+  options.warmup = p.integer("warmup");
+  options.sweeps = 1;
+  options.chunk = std::max<Index>(1, (options.chains + 7) / 8);
+  options.seed = ctx.spec.seed;
+  options.stream = fmt::format("analyze{}", index);
+  fmt::print("stage {} (analyze): {} chains of {} in {} space, {} sweeps\n", index, options.chains,
+             use.factory->name, use.params.text("space"), options.warmup + 1);
+  const ChainResult chains = run_sampler_chains(ctx, use, options);
+  const Matrix& x = chains.final_x;
+  Matrix oriented = x;
+  Rng orient_rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.orient", index));
+  const Matrix z = orient_and_invert(flow, oriented, orient_rng);
+
+  const auto& plan = flow.hierarchy().plan();
+  if (p.boolean("response")) {
+    // The coarsest two levels (at most four variables): the collective variables of the flow.
+    std::vector<Index> top;
+    for (int level = plan.scales - 1; level >= std::max(0, plan.scales - 2); --level)
+      for (Index s = 0; s < flow.sites(); ++s)
+        if (plan.site_scale[static_cast<std::size_t>(s)] == level && top.size() < 4) top.push_back(s);
+    const Index m = std::min<Index>(x.rows(), p.integer("response_samples"));
+    const auto maps = responses(flow, oriented.topRows(m), top);
+    for (std::size_t k = 0; k < top.size(); ++k)
+      write_file_atomic(dir / fmt::format("response-{}.csv", top[k]),
+                        csv_matrix_text(as_picture(maps[k], shape)));
+    fmt::print("  response maps of {} top-level latent variables over {} configurations\n",
+               top.size(), m);
+  }
+  if (p.boolean("mutual_information")) {
+    const Matrix mi_x = mutual_information_map(x), mi_z = mutual_information_map(z);
+    write_file_atomic(dir / "mutual_information-physical.csv", csv_matrix_text(as_picture(mi_x, shape)));
+    write_file_atomic(dir / "mutual_information-latent.csv", csv_matrix_text(as_picture(mi_z, shape)));
+    fmt::print("  mutual information with site 0, summed over sites: physical {:.4f}, latent "
+               "{:.4f} nats\n",
+               mi_x.sum(), mi_z.sum());
+  }
+  if (p.boolean("latent_statistics"))
+    write_file_atomic(dir / "latent_statistics.csv", latent_statistics_csv(z, plan.site_scale));
+  if (p.boolean("sample_grid")) {
+    const Index n = std::min<Index>(p.integer("grid"), x.rows());
+    Tape tape;
+    tape.freeze_parameters(true);
+    Rng rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.grid", index));
+    const Matrix generated = flow.sample(tape, n, rng).x.value();
+    Matrix shown;
+    Picture picture = ctx.target->picture(generated, shown);
+    write_file_atomic(dir / "samples-flow.csv", csv_matrix_text(shown));
+    ctx.target->picture(x.topRows(n), shown);
+    write_file_atomic(dir / "samples-mcmc.csv", csv_matrix_text(shown));
+    write_file_atomic(dir / "picture.csv",
+                      fmt::format("rows,cols,label,lo,hi\n{},{},{},{},{}\n", shape.first,
+                                  shape.second, picture.label, picture.lo, picture.hi));
+  }
+}
+
+}  // namespace neuralrg

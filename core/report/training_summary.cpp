@@ -1,0 +1,45 @@
+#include "report/training_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace neuralrg::report {
+
+std::vector<double> running_mean(const std::vector<double>& v, std::size_t window) {
+  std::vector<double> out(v.size());
+  double sum = 0;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (std::isfinite(v[i])) sum += v[i], ++count;
+    if (i >= window && std::isfinite(v[i - window])) sum -= v[i - window], --count;
+    out[i] = count ? sum / static_cast<double>(count) : std::nan("");
+  }
+  return out;
+}
+
+TrainingSummary summarize_training(const CsvTable& metrics) {
+  TrainingSummary s;
+  const auto rel = metrics.numbers("relative_error"), loss = metrics.numbers("loss_mean"),
+             ess = metrics.numbers("ess"), seconds = metrics.numbers("seconds"),
+             exact = metrics.numbers("free_energy_exact");
+  s.epochs = metrics.rows.size();
+  s.window = std::max<std::size_t>(1, s.epochs / 50);
+  s.smooth_relative_error = running_mean(rel, s.window);
+  s.smooth_ess = running_mean(ess, s.window);
+  const double nan = std::nan("");
+  auto last = [&](const std::vector<double>& v) { return v.empty() ? nan : v.back(); };
+  s.final_relative_error = last(s.smooth_relative_error);
+  s.best_relative_error = nan;
+  for (double r : s.smooth_relative_error)
+    if (std::isfinite(r) && !(r >= s.best_relative_error)) s.best_relative_error = r;
+  s.free_energy_exact = exact.empty() ? nan : exact.front();
+  s.final_bound = last(running_mean(loss, s.window));
+  s.final_ess = last(s.smooth_ess);
+  std::vector<double> per_epoch;
+  for (std::size_t i = 1; i < seconds.size(); ++i) per_epoch.push_back(seconds[i] - seconds[i - 1]);
+  std::sort(per_epoch.begin(), per_epoch.end());
+  s.seconds_per_epoch = per_epoch.empty() ? nan : per_epoch[per_epoch.size() / 2];
+  return s;
+}
+
+}  // namespace neuralrg::report
