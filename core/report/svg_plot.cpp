@@ -144,14 +144,15 @@ std::string escape(const std::string& text) {
 
 std::vector<double> nice_ticks(double lo, double hi, int count) {
   if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi)) return {lo};
-  const double raw = (hi - lo) / std::max(count, 1);
-  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  // The 1-2-5 step whose tick count is nearest to `count`.
+  const double magnitude = std::pow(10.0, std::floor(std::log10((hi - lo) / std::max(count, 1))));
   double step = magnitude;
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * magnitude >= raw) {
-      step = m * magnitude;
-      break;
-    }
+  double best = INFINITY;
+  for (double m : {0.5, 1.0, 2.0, 5.0, 10.0}) {
+    const double candidate = m * magnitude;
+    const double ticks = std::floor(hi / candidate) - std::ceil(lo / candidate) + 1;
+    if (std::abs(ticks - count) < best) best = std::abs(ticks - count), step = candidate;
+  }
   std::vector<double> ticks;
   for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * step; t += step)
     ticks.push_back(std::abs(t) < 1e-12 * step ? 0.0 : t);

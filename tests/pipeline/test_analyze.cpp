@@ -1,0 +1,79 @@
+// The analyze and report stages through the CLI, on a flow whose answers are known exactly: the
+// tree of fixed Haar blocks, whose top latent variable is Σx / L.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "support/cli.hpp"
+#include "util/csv.hpp"
+
+using namespace neuralrg;
+using neuralrg::test::read_text;
+using neuralrg::test::run_cli;
+using neuralrg::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::size_t count(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("analyze: Haar response maps are exact; the report draws every analysis figure") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("haar.yaml", R"(name: haar
+seed: 3
+target: {plugin: ising_dual, L: 4, beta: 0.3}
+flow: {layout: tree, block: {plugin: wavelet_linear}}
+stages:
+  - analyze: {samples: 64, warmup: 5, response_samples: 32, grid: 4}
+  - report: {title: "Haar <check>"}
+)");
+  const auto r = run_cli("run " + pipeline.string() + " --out " + (tmp.path / "run").string());
+  INFO(r.out);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const fs::path a = tmp.path / "run/analysis";
+  // z_0 = Σx / 4 on the 4×4 lattice: ∂z_0/∂x_j = 1/4 for every j and every configuration.
+  const Matrix top = read_csv_matrix(a / "response-0.csv");
+  REQUIRE(top.rows() == 4);
+  REQUIRE(top.cols() == 4);
+  CHECK((top.array() - 0.25).abs().maxCoeff() < 1e-12);
+  // The other coarse variables are wavelet details, orthogonal to the constant.
+  int details = 0;
+  for (const auto& e : fs::directory_iterator(a))
+    if (e.path().filename().string().starts_with("response-") && e.path() != a / "response-0.csv") {
+      CHECK(std::abs(read_csv_matrix(e.path()).sum()) < 1e-12);
+      ++details;
+    }
+  CHECK(details == 3);
+  // Levels: 12 finest details, 3 coarser details, and the top smooth coefficient.
+  const CsvTable stats = read_csv(a / "latent_statistics.csv");
+  REQUIRE(stats.rows.size() == 3);
+  CHECK(stats.numbers("count") == std::vector<double>{12 * 64, 3 * 64, 64});
+  CHECK(read_csv_matrix(a / "mutual_information-physical.csv").rows() == 4);
+  CHECK(read_csv_matrix(a / "samples-flow.csv").rows() == 4);
+  CHECK(read_csv_matrix(a / "samples-mcmc.csv").cols() == 16);
+
+  const std::string html = read_text(tmp.path / "run/report.html");
+  CHECK(html.find("<h1>Haar &lt;check&gt;</h1>") != std::string::npos);
+  // 4 response maps, 2 mutual-information maps, latent moments, 2 picture grids.
+  CHECK(count(html, "<figure>") == 9);
+  CHECK(count(html, "<svg") == 9);
+  CHECK(html.find("http://") == html.find("http://www.w3.org/2000/svg"));  // nothing fetched
+  CHECK(r.out.find("report.html with 9 figures") != std::string::npos);
+
+  // `neuralrg report` rewrites it from the same files.
+  fs::remove(tmp.path / "run/report.html");
+  const auto again = run_cli("report " + (tmp.path / "run").string());
+  CHECK(again.status == 0);
+  CHECK(count(read_text(tmp.path / "run/report.html"), "<figure>") == 9);
+  const auto missing = run_cli("report " + (tmp.path / "nowhere").string());
+  CHECK(missing.status == 1);
+  CHECK(missing.err.find("not a run directory") != std::string::npos);
+}
