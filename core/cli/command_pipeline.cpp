@@ -18,6 +18,8 @@
 #include "pipeline/stages/sample_stage.hpp"
 #include "pipeline/stages/train_stage.hpp"
 #include "plugin/plugin_loader.hpp"
+#include "pipeline/variant_runner.hpp"
+#include "report/comparison_report.hpp"
 #include "report/run_report.hpp"
 
 namespace neuralrg::cli {
@@ -75,6 +77,44 @@ PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registr
   return given;
 }
 
+long long parameter_count(const PipelineSpec& spec, const PluginRegistry& registry) {
+  RunContext context{spec, registry, {}, {}, {}};
+  build_model(context);
+  long long n = 0;
+  for (const Parameter* p : context.flow->parameters()) n += p->value.size();
+  return n;
+}
+
+// A pipeline with variants runs each variant as its own run below dir/variants, then compares.
+int run_with_variants(const GlobalOptions& global, const PipelineOptions& options,
+                      const PipelineSpec& spec, const PluginRegistry& registry,
+                      const fs::path& dir) {
+  std::vector<long long> parameters;
+  for (const auto& v : spec.variants)
+    parameters.push_back(parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
+  install_stop_handlers();
+  VariantRunOptions run_options{fs::canonical("/proc/self/exe"), global.plugin_path, options.jobs,
+                                options.threads};
+  const auto outcomes = run_variants(spec, dir, run_options);
+  std::vector<report::VariantRow> rows;
+  std::vector<std::string> failed;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    rows.push_back({outcomes[i].name, outcomes[i].dir, outcomes[i].status, parameters[i]});
+    if (outcomes[i].status != 0) failed.push_back(outcomes[i].name);
+  }
+  if (stop_requested())
+    throw Interrupted(fmt::format("stopped; continue with: neuralrg run --resume {}", dir.string()));
+  const int figures = report::write_comparison(dir, spec.name, rows);
+  fmt::print("comparison: {} and {} ({} figures)\n", (dir / "comparison.csv").string(),
+             (dir / "comparison.html").string(), figures);
+  if (!failed.empty()) {
+    fmt::print(stderr, "error: variants failed: {} (their logs are in {})\n", join(failed),
+               (dir / "variants").string());
+    return kExitFailure;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
@@ -100,6 +140,11 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
                                        : load_pipeline(options.pipeline, options.overrides, registry);
     RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
+    if (!spec.variants.empty()) {
+      if (!resuming) create_run_directory(context.dir, spec, registry);
+      fmt::print("{}\nrun directory: {}\n", summary(spec), context.dir.string());
+      return run_with_variants(global, options, spec, registry, context.dir);
+    }
     build_model(context);  // before the directory exists: a model error leaves nothing behind
     if (!resuming) create_run_directory(context.dir, spec, registry);
     if (resuming && fs::exists(context.dir / "flow.ckpt"))  // a finished train stage

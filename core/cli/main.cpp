@@ -40,7 +40,11 @@ int main(int argc, char** argv) {
                 "With --resume and a pipeline: accept keys that differ from the run's config");
   run->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
   run->add_option("--out", pipeline.out, "Run directory (default runs/<name>-<time>)");
-  run->add_option("--threads", pipeline.threads, "Worker threads (default: all cores)")
+  run->add_option("--threads", pipeline.threads,
+                  "Worker threads (default: all cores; with variants: per variant)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--jobs", pipeline.jobs,
+                  "Variants run at once, each as its own process (default 1)")
       ->check(CLI::PositiveNumber);
 
   auto* report = app.add_subcommand("report", "Write RUN_DIR/report.html from a run's outputs");

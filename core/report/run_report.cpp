@@ -81,8 +81,8 @@ void training_section(const fs::path& dir, Page& page) {
 
   page.body += fmt::format(
       "<table><tr><th>epochs</th><th>final relative error</th><th>best relative error</th>"
-      "<th>exact F</th><th>final bound</th><th>seconds per epoch (median)</th></tr>"
-      "<tr><td>{}</td><td>{:.3e}</td><td>{:.3e}</td><td>{:.6f}</td><td>{:.6f}</td><td>{:.3f}</td>"
+      "<th>exact F</th><th>final bound</th><th>seconds per epoch (mean)</th></tr>"
+      "<tr><td>{}</td><td>{:.3e}</td><td>{:.3e}</td><td>{:.6f}</td><td>{:.6f}</td><td>{:.3g}</td>"
       "</tr></table><p>Final and best values are {}s.</p>\n",
       sum.epochs, sum.final_relative_error, sum.best_relative_error, f_exact, sum.final_bound,
       sum.seconds_per_epoch, smooth);

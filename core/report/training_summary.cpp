@@ -35,10 +35,10 @@ TrainingSummary summarize_training(const CsvTable& metrics) {
   s.free_energy_exact = exact.empty() ? nan : exact.front();
   s.final_bound = last(running_mean(loss, s.window));
   s.final_ess = last(s.smooth_ess);
-  std::vector<double> per_epoch;
-  for (std::size_t i = 1; i < seconds.size(); ++i) per_epoch.push_back(seconds[i] - seconds[i - 1]);
-  std::sort(per_epoch.begin(), per_epoch.end());
-  s.seconds_per_epoch = per_epoch.empty() ? nan : per_epoch[per_epoch.size() / 2];
+  // The seconds column has millisecond resolution, so small models need the mean over all epochs.
+  s.seconds_per_epoch = seconds.size() < 2 ? nan
+                                           : (seconds.back() - seconds.front()) /
+                                                 static_cast<double>(seconds.size() - 1);
   return s;
 }
 

@@ -17,7 +17,7 @@ struct TrainingSummary {
   double free_energy_exact;
   double final_bound;             ///< Running mean of the loss at the last epoch.
   double final_ess;               ///< Running mean of the ESS fraction at the last epoch.
-  double seconds_per_epoch;       ///< Median over epochs.
+  double seconds_per_epoch;       ///< Mean over epochs.
   std::vector<double> smooth_relative_error, smooth_ess;  ///< Per epoch.
 };
 
