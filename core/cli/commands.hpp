@@ -37,6 +37,9 @@ int exact_ising(const ExactOptions& options);
 int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 
+/// Prints docs/pipelines.md: every stage's and loaded plugin's keys, types, defaults, meaning.
+int pipeline_reference(const GlobalOptions& global);
+
 /// Writes RUN_DIR/report.html from what the run's stages left there.
 int report_run(const std::filesystem::path& run_dir);
 

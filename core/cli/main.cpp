@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
   std::filesystem::path report_dir;
   report->add_option("run_dir", report_dir, "Run directory")->required();
 
+  auto* docs = app.add_subcommand("docs", "Print generated documentation");
+  bool pipelines_reference = false;
+  docs->add_flag("--pipelines", pipelines_reference,
+                 "The YAML pipeline reference (docs/pipelines.md)")->required();
+
   auto* exact = app.add_subcommand("exact", "Exact reference values");
   exact->require_subcommand(1);
   auto* ising = exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
@@ -64,6 +69,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (ising->parsed()) return exact_ising(exact_options);
   if (report->parsed()) return report_run(report_dir);
+  if (docs->parsed()) return pipeline_reference(global);
   if (run->parsed() && pipeline.pipeline.empty() && pipeline.resume.empty()) {
     fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");
     return kExitInvalidInput;

@@ -7,9 +7,8 @@
 #include "pipeline/stage_catalog.hpp"
 
 namespace neuralrg {
-namespace {
 
-const Schema& top_schema() {
+const Schema& pipeline_schema() {
   static const Schema schema = [] {
     Schema s;
     s.text("name", std::nullopt, "Pipeline name; names the run directory.");
@@ -22,6 +21,18 @@ const Schema& top_schema() {
   }();
   return schema;
 }
+
+const Schema& variant_schema() {
+  static const Schema schema = [] {
+    Schema s;
+    s.text("name", std::nullopt, "Variant name (its run directory is variants/NAME).");
+    s.map("set", true, "Dotted key → value overrides, as with --set.");
+    return s;
+  }();
+  return schema;
+}
+
+namespace {
 
 Value plugin_default(const Value& parent, const std::string& key, const std::string& plugin) {
   Value v;
@@ -116,7 +127,7 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   if (raw.kind != Value::Kind::Map)
     throw ConfigError(raw.where.line ? raw.where : Location{file.string(), 1, 1}, "",
                       "a pipeline must be a YAML map with name, target and stages");
-  const Params top = Params::validate(top_schema(), raw, "the pipeline", {"stages", "variants"});
+  const Params top = Params::validate(pipeline_schema(), raw, "the pipeline", {"stages", "variants"});
 
   PipelineSpec spec;
   spec.file = file;
@@ -140,10 +151,7 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
       throw ConfigError(variants->where, "variants",
                         "expected a list like `- {name: tree, set: {flow.layout: tree}}`");
     for (const auto& v : variants->items) {
-      Schema s;
-      s.text("name", std::nullopt, "Variant name.");
-      s.map("set", true, "Dotted key → value overrides.");
-      const Params p = Params::validate(s, v, "a variant");
+      const Params p = Params::validate(variant_schema(), v, "a variant");
       for (const auto& other : spec.variants)
         if (other.name == p.text("name"))
           throw ConfigError(p.value("name").where, p.value("name").path,

@@ -50,6 +50,11 @@ struct PipelineSpec {
   Value raw;
 };
 
+/// The top-level keys of a pipeline file (besides the `stages` and `variants` lists), and the keys
+/// of one entry of its `variants:` list.
+const Schema& pipeline_schema();
+const Schema& variant_schema();
+
 /// Loads and validates `file` with `overrides` ("dotted.key=value") applied in order. Every error
 /// is a ConfigError naming the file, line, column and key path.
 PipelineSpec load_pipeline(const std::filesystem::path& file,

@@ -9,6 +9,7 @@
 #include "neuralrg/version.hpp"
 #include "support/cli.hpp"
 
+using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
 namespace fs = std::filesystem;
@@ -134,4 +135,27 @@ TEST_CASE("exact ising prints the reference free energies") {
   const auto bad = run_cli("exact ising --L 16 --beta critical --offset 1");
   CHECK(bad.status == 2);
   CHECK(contains(bad.err, "does not make K + aI positive definite"));
+}
+
+TEST_CASE("docs/pipelines.md is what `neuralrg docs --pipelines` generates") {
+  const auto r = run_cli("docs --pipelines");
+  REQUIRE(r.status == 0);
+  const std::string committed = read_text(std::filesystem::path(NEURALRG_SOURCE_DIR) / "docs/pipelines.md");
+  // If this fails after changing a schema: build/bin/neuralrg docs --pipelines > docs/pipelines.md
+  CHECK(r.out == committed);
+  for (const char* key : {"### `train`", "### `analyze`", "#### `realnvp`", "#### `hmc`",
+                          "| `lr` | real |"})
+    CHECK(contains(r.out, key));
+}
+
+TEST_CASE("every pipeline in pipelines/ validates") {
+  int checked = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(NEURALRG_SOURCE_DIR) / "pipelines")) {
+    if (e.path().extension() != ".yaml") continue;
+    const auto r = run_cli("validate " + e.path().string());
+    INFO(e.path().string(), r.err);
+    CHECK(r.status == 0);
+    ++checked;
+  }
+  CHECK(checked >= 4);
 }
