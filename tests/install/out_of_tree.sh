@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs NeuralRG to a temporary prefix, builds docs/examples/hello_plugin against it with
-# find_package(NeuralRG), and checks the installed CLI loads it through NEURALRG_PLUGIN_PATH.
+# Installs NeuralRG to a temporary prefix, builds docs/examples/hello_plugin and the φ⁴ tutorial
+# plugin (docs/examples/phi4) against it with find_package(NeuralRG), checks the installed CLI
+# loads them through NEURALRG_PLUGIN_PATH, runs the φ⁴ conformance checks and trains NeuralRG on
+# φ⁴ for a few epochs.
 set -euo pipefail
 build_dir=$1
 source_dir=$2
@@ -20,4 +22,18 @@ if [ -n "$(ls "$work/prefix/lib/neuralrg/plugins" 2>/dev/null)" ]; then
   grep -q "$work/prefix/lib/neuralrg/plugins" <<<"$listing"
 fi
 "$work/prefix/bin/neuralrg" plugins --describe hello_shift --plugin-path "$work/hello" | grep -q "^  c "
-echo "out-of-tree plugin OK"
+
+cmake -S "$source_dir/docs/examples/phi4" -B "$work/phi4" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/phi4" >/dev/null
+"$work/phi4/check_phi4"
+# The tutorial's pipeline, shortened: a few epochs, a few sweeps.
+NEURALRG_PLUGIN_PATH="$work/phi4" "$work/prefix/bin/neuralrg" run \
+  "$source_dir/docs/examples/phi4/phi4.yaml" --out "$work/phi4-run" \
+  --set stages.0.train.epochs=5 --set stages.0.train.batch=32 \
+  --set stages.1.sample.chains=8 --set stages.1.sample.warmup=2 --set stages.1.sample.sweeps=4 \
+  --set stages.2.sample.chains=8 --set stages.2.sample.warmup=2 --set stages.2.sample.sweeps=4
+test "$(wc -l <"$work/phi4-run/metrics.csv")" -eq 6      # header + 5 epochs
+grep -q "^1,hmc,latent,G_4," "$work/phi4-run/observables.csv"
+grep -q "<svg" "$work/phi4-run/report.html"
+echo "out-of-tree plugins OK"
