@@ -36,4 +36,15 @@ NEURALRG_PLUGIN_PATH="$work/phi4" "$work/prefix/bin/neuralrg" run \
 test "$(wc -l <"$work/phi4-run/metrics.csv")" -eq 6      # header + 5 epochs
 grep -q "^1,hmc,latent,G_4," "$work/phi4-run/observables.csv"
 grep -q "<svg" "$work/phi4-run/report.html"
+
+# A new bijector block: the conformance kit, then a few epochs of training with it.
+cmake -S "$source_dir/docs/examples/additive_coupling" -B "$work/additive" -G Ninja \
+  -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/additive" >/dev/null
+"$work/additive/check_additive_coupling"
+NEURALRG_PLUGIN_PATH="$work/additive:$work/phi4" "$work/prefix/bin/neuralrg" run \
+  "$source_dir/docs/examples/phi4/phi4.yaml" --out "$work/additive-run" \
+  --set flow.block="{plugin: additive_coupling, layers: 2, hidden: 8}" \
+  --set stages="[{train: {optimizer: {plugin: adam}, epochs: 3, batch: 16}}]"
+test "$(wc -l <"$work/additive-run/metrics.csv")" -eq 4
 echo "out-of-tree plugins OK"
