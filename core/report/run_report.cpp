@@ -91,9 +91,9 @@ void training_section(const fs::path& dir, Page& page) {
       "<table><tr><th>epochs</th><th>final relative error</th><th>best relative error</th>"
       "<th>exact F</th><th>final bound</th><th>seconds per epoch (mean)</th></tr>"
       "<tr><td>{}</td><td>{:.3e}</td><td>{:.3e}</td><td>{:.6f}</td><td>{:.6f}</td><td>{:.3g}</td>"
-      "</tr></table><p>Final and best values are {}s.</p>\n",
+      "</tr></table><p>Final and best values are running means over {} epochs.</p>\n",
       sum.epochs, sum.final_relative_error, sum.best_relative_error, f_exact, sum.final_bound,
-      sum.seconds_per_epoch, smooth);
+      sum.seconds_per_epoch, sum.window);
 }
 
 void sampling_section(const fs::path& dir, Page& page) {
@@ -198,9 +198,15 @@ void analysis_section(const fs::path& dir, Page& page) {
   }
   if (fs::exists(a / "latent_statistics.csv")) {
     const CsvTable t = read_csv(a / "latent_statistics.csv");
-    const auto level = t.numbers("level");
+    std::vector<std::string> levels;  // categories, so the axis shows whole levels only
+    std::vector<double> position;
+    for (double l : t.numbers("level")) {
+      position.push_back(static_cast<double>(levels.size()));
+      levels.push_back(fmt::format("{}", l));
+    }
     LinePlot p{"Latent variables per scale", "scale level (0 = finest)", "moment", {}, {}, false,
-               {}, {}, {}};
+               levels, {}, {}};
+    const auto& level = position;
     p.series.push_back({"variance", level, t.numbers("variance"), t.numbers("variance_stderr"), true});
     p.series.push_back({"excess kurtosis", level, t.numbers("excess_kurtosis"),
                         t.numbers("kurtosis_stderr"), true});

@@ -18,9 +18,11 @@ browser=$(command -v chromium || command -v chromium-browser || true)
 flags=(--headless --disable-gpu --hide-scrollbars --no-first-run)
 [[ $(id -u) -eq 0 ]] && flags+=(--no-sandbox)  # Chromium refuses to run its sandbox as root
 url="file://$(realpath "$page")"
-# Figures sit two per row, about 460 px tall each, above the tables and the configuration.
-figures=$(grep -o "<figure>" "$page" | wc -l)
-height=$((700 + (figures + 1) / 2 * 460))
+# Page height from the figures' sizes: narrow figures sit two per row, wide ones alone, plus
+# room for the headings, tables and the configuration listing.
+height=$(grep -o '<svg[^>]*width="[0-9]*" height="[0-9]*"' "$page" |
+  sed -E 's/.*width="([0-9]+)" height="([0-9]+)".*/\1 \2/' |
+  awk '{ total += ($1 > 600) ? $2 + 80 : ($2 + 80) / 2 } END { printf "%d", total + 1100 }')
 timeout 120 "$browser" "${flags[@]}" --window-size="$width,$height" \
   --screenshot="$(realpath -m "$out")" "$url" 2>/dev/null >/dev/null
 [[ -s $out ]] || { echo "error: chromium wrote no screenshot" >&2; exit 1; }
