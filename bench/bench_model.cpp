@@ -38,8 +38,7 @@ stages: [{{train: {{optimizer: {{plugin: adam, lr: 1.0e-3, weight_decay: 1.0e-3}
 std::string json_numbers(const Eigen::Ref<const Matrix>& m) {  // row-major, full precision
   std::string out = "[";
   for (Index r = 0; r < m.rows(); ++r)
-    for (Index c = 0; c < m.cols(); ++c)
-      out += fmt::format("{}{:.17g}", r + c ? "," : "", m(r, c));
+    for (Index c = 0; c < m.cols(); ++c) out += fmt::format("{}{:.17g}", r + c ? "," : "", m(r, c));
   return out + "]";
 }
 
@@ -70,8 +69,8 @@ int export_model(RunContext& ctx, int L, const char* file) {
       "{{\"L\": {}, \"beta\": {:.17g}, \"offset\": {:.17g}, \"free_energy\": {:.17g},\n"
       "\"couplings\": 10, \"hidden\": [10, 10, 10],\n\"layers\": [{}],\n\"parameters\": [{}],\n"
       "\"test_x\": {}, \"test_log_q\": {}, \"test_energy\": {}}}\n",
-      L, exact::kIsingBetaCritical, dual.offset, dual.free_energy, layers, params,
-      json_numbers(x), json_numbers(log_q), json_numbers(energy));
+      L, exact::kIsingBetaCritical, dual.offset, dual.free_energy, layers, params, json_numbers(x),
+      json_numbers(log_q), json_numbers(energy));
   fmt::print("{}: {} layers, {} parameter tensors\n", file, plan.layers.size(),
              flow.parameters().size());
   return 0;
@@ -119,7 +118,8 @@ int main(int argc, char** argv) {
   }
   const int L = std::atoi(argv[2]);
   const PluginRegistry& registry = global_registry();
-  const PipelineSpec spec = validate_pipeline(parse_yaml(model_yaml(L), "bench"), "bench", registry);
+  const PipelineSpec spec =
+      validate_pipeline(parse_yaml(model_yaml(L), "bench"), "bench", registry);
   RunContext ctx{spec, registry, {}, {}, {}};
   build_model(ctx);
   if (mode == "export") return export_model(ctx, L, argv[3]);

@@ -30,7 +30,8 @@ std::size_t closer_than(const std::vector<double>& sorted, double v, double eps)
 double mutual_information_ksg(std::span<const double> a, std::span<const double> b, int k) {
   const std::size_t n = a.size();
   if (b.size() != n || k < 1 || n <= static_cast<std::size_t>(k))
-    throw std::invalid_argument("mutual_information_ksg: need two equally long samples longer than k");
+    throw std::invalid_argument(
+        "mutual_information_ksg: need two equally long samples longer than k");
   const auto psi = digamma_table(n + 1);
   std::vector<double> sa(a.begin(), a.end()), sb(b.begin(), b.end());
   std::sort(sa.begin(), sa.end());
@@ -42,7 +43,8 @@ double mutual_information_ksg(std::span<const double> a, std::span<const double>
     for (std::size_t j = 0; j < n; ++j) {
       if (j == i) continue;
       const double d = std::max(std::abs(a[i] - a[j]), std::abs(b[i] - b[j]));
-      if (nearest.size() < static_cast<std::size_t>(k)) nearest.push(d);
+      if (nearest.size() < static_cast<std::size_t>(k))
+        nearest.push(d);
       else if (d < nearest.top()) {
         nearest.pop();
         nearest.push(d);

@@ -37,7 +37,7 @@ std::string table(const Schema& schema, const std::vector<std::string>& extra_ro
   std::string out = "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n";
   for (const auto& s : schema.specs())
     out += fmt::format("| `{}` | {} | {} | {} | {} |\n", s.name, to_string(s.type),
-                       !s.default_text ? "required"
+                       !s.default_text           ? "required"
                        : s.default_text->empty() ? "`\"\"`"
                                                  : fmt::format("`{}`", cell(*s.default_text)),
                        cell(allowed(s)), cell(s.doc));
@@ -69,19 +69,21 @@ int pipeline_reference(const GlobalOptions& global) {
   for (const auto& k : stage_catalog()) {
     out += fmt::format("### `{}`\n\n{}\n\n", k.name, k.doc);
     for (const auto& section : k.plugin_sections)
-      out += fmt::format("Its `{}` section selects a plugin of kind {} (below), which must declare `{}`: {}.{}\n\n",
-                         section.key, to_string(section.kind), section.required, section.why,
-                         section.default_yaml.empty()
-                             ? ""
-                             : fmt::format(" Default: `{}`.", section.default_yaml));
+      out += fmt::format(
+          "Its `{}` section selects a plugin of kind {} (below), which must declare `{}`: "
+          "{}.{}\n\n",
+          section.key, to_string(section.kind), section.required, section.why,
+          section.default_yaml.empty() ? "" : fmt::format(" Default: `{}`.", section.default_yaml));
     out += table(k.schema) + "\n";
   }
-  out += "## Variants\n\nEach entry of `variants:` runs the whole pipeline with its overrides "
-         "applied, as its own process in `RUN_DIR/variants/NAME` (`neuralrg run … --jobs N` runs "
-         "N at once); then `comparison.csv` and `comparison.html` compare them.\n\n" +
-         table(variant_schema());
-  out += "\n## Plugins\n\nThe plugins this build loads. `plugin:` selects one; its other keys are "
-         "its parameters. `neuralrg plugins --describe NAME` prints the same table.\n";
+  out +=
+      "## Variants\n\nEach entry of `variants:` runs the whole pipeline with its overrides "
+      "applied, as its own process in `RUN_DIR/variants/NAME` (`neuralrg run … --jobs N` runs "
+      "N at once); then `comparison.csv` and `comparison.html` compare them.\n\n" +
+      table(variant_schema());
+  out +=
+      "\n## Plugins\n\nThe plugins this build loads. `plugin:` selects one; its other keys are "
+      "its parameters. `neuralrg plugins --describe NAME` prints the same table.\n";
   for (PluginKind kind : {PluginKind::Target, PluginKind::Prior, PluginKind::Bijector,
                           PluginKind::Optimizer, PluginKind::Sampler}) {
     out += fmt::format("\n### {} plugins\n", to_string(kind));

@@ -17,8 +17,8 @@
 #include "pipeline/stages/analyze_stage.hpp"
 #include "pipeline/stages/sample_stage.hpp"
 #include "pipeline/stages/train_stage.hpp"
-#include "plugin/plugin_loader.hpp"
 #include "pipeline/variant_runner.hpp"
+#include "plugin/plugin_loader.hpp"
 #include "report/comparison_report.hpp"
 #include "report/run_report.hpp"
 
@@ -35,11 +35,11 @@ void warn_problems(const PluginRegistry& registry) {
 std::string summary(const PipelineSpec& spec) {
   std::vector<std::string> stages;
   for (const auto& s : spec.stages) stages.push_back(s.kind);
-  return fmt::format("pipeline \"{}\": target {}, prior {}, flow {}/{}, stages: {}{}", spec.name,
-                     spec.target->factory->name, spec.prior->factory->name,
-                     spec.flow->text("layout"), spec.block->factory->name, join(stages),
-                     spec.variants.empty() ? ""
-                                           : fmt::format(", {} variants", spec.variants.size()));
+  return fmt::format(
+      "pipeline \"{}\": target {}, prior {}, flow {}/{}, stages: {}{}", spec.name,
+      spec.target->factory->name, spec.prior->factory->name, spec.flow->text("layout"),
+      spec.block->factory->name, join(stages),
+      spec.variants.empty() ? "" : fmt::format(", {} variants", spec.variants.size()));
 }
 
 template <class F>
@@ -63,17 +63,17 @@ int guarded(F&& body) {
 PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registry) {
   const fs::path stored_file = o.resume / "config.yaml";
   if (!fs::exists(stored_file))
-    throw std::runtime_error(fmt::format("{}: not a run directory (no config.yaml)",
-                                         o.resume.string()));
+    throw std::runtime_error(
+        fmt::format("{}: not a run directory (no config.yaml)", o.resume.string()));
   PipelineSpec stored = validate_pipeline(load_yaml_file(stored_file), stored_file, registry);
   if (o.pipeline.empty()) return stored;
   PipelineSpec given = load_pipeline(o.pipeline, o.overrides, registry);
   const auto diff = differences(stored.resolved, given.resolved);
   if (!diff.empty() && !o.allow_config_change)
-    throw std::runtime_error(fmt::format(
-        "{} differs from the configuration of {}:\n  {}\nRefusing to resume; pass "
-        "--allow-config-change to continue with the new configuration.",
-        o.pipeline.string(), o.resume.string(), fmt::join(diff, "\n  ")));
+    throw std::runtime_error(
+        fmt::format("{} differs from the configuration of {}:\n  {}\nRefusing to resume; pass "
+                    "--allow-config-change to continue with the new configuration.",
+                    o.pipeline.string(), o.resume.string(), fmt::join(diff, "\n  ")));
   return given;
 }
 
@@ -91,7 +91,8 @@ int run_with_variants(const GlobalOptions& global, const PipelineOptions& option
                       const fs::path& dir) {
   std::vector<long long> parameters;
   for (const auto& v : spec.variants)
-    parameters.push_back(parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
+    parameters.push_back(
+        parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
   install_stop_handlers();
   VariantRunOptions run_options{fs::canonical("/proc/self/exe"), global.plugin_path, options.jobs,
                                 options.threads};
@@ -103,7 +104,8 @@ int run_with_variants(const GlobalOptions& global, const PipelineOptions& option
     if (outcomes[i].status != 0) failed.push_back(outcomes[i].name);
   }
   if (stop_requested())
-    throw Interrupted(fmt::format("stopped; continue with: neuralrg run --resume {}", dir.string()));
+    throw Interrupted(
+        fmt::format("stopped; continue with: neuralrg run --resume {}", dir.string()));
   const int figures = report::write_comparison(dir, spec.name, rows);
   fmt::print("comparison: {} and {} ({} figures)\n", (dir / "comparison.csv").string(),
              (dir / "comparison.html").string(), figures);
@@ -131,13 +133,14 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
   return guarded([&] {
     std::unique_ptr<tbb::global_control> threads;
     if (options.threads > 0)
-      threads = std::make_unique<tbb::global_control>(
-          tbb::global_control::max_allowed_parallelism, options.threads);
+      threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                      options.threads);
     const PluginRegistry& registry = global_registry(global.plugin_path);
     warn_problems(registry);
     const bool resuming = !options.resume.empty();
-    const PipelineSpec spec = resuming ? resume_spec(options, registry)
-                                       : load_pipeline(options.pipeline, options.overrides, registry);
+    const PipelineSpec spec = resuming
+                                  ? resume_spec(options, registry)
+                                  : load_pipeline(options.pipeline, options.overrides, registry);
     RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     if (!spec.variants.empty()) {
@@ -169,7 +172,8 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
         run_analyze_stage(context, stage, i);
       } else if (stage.kind == "report") {
         const std::string& title = stage.params.text("title");
-        const int figures = report::write_run_report(context.dir, title.empty() ? spec.name : title);
+        const int figures =
+            report::write_run_report(context.dir, title.empty() ? spec.name : title);
         fmt::print("stage {} (report): {} with {} figures\n", i,
                    (context.dir / "report.html").string(), figures);
       } else {
@@ -187,10 +191,12 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
 int report_run(const std::filesystem::path& run_dir) {
   return guarded([&] {
     if (!fs::exists(run_dir / "config.yaml"))
-      throw std::runtime_error(fmt::format("{}: not a run directory (no config.yaml)", run_dir.string()));
+      throw std::runtime_error(
+          fmt::format("{}: not a run directory (no config.yaml)", run_dir.string()));
     const Value config = load_yaml_file(run_dir / "config.yaml");
     const Value* name = config.find("name");
-    const int figures = report::write_run_report(run_dir, name ? name->text : run_dir.filename().string());
+    const int figures =
+        report::write_run_report(run_dir, name ? name->text : run_dir.filename().string());
     fmt::print("{} with {} figures\n", (run_dir / "report.html").string(), figures);
     return 0;
   });

@@ -20,9 +20,9 @@ struct PipelineOptions {
   std::vector<std::string> overrides;
   std::filesystem::path out;
   int threads = 0;
-  std::filesystem::path resume;       ///< Run directory to continue.
-  bool allow_config_change = false;   ///< Accept a pipeline that differs from the run's.
-  int jobs = 1;                       ///< Variants run at once.
+  std::filesystem::path resume;      ///< Run directory to continue.
+  bool allow_config_change = false;  ///< Accept a pipeline that differs from the run's.
+  int jobs = 1;                      ///< Variants run at once.
 };
 
 struct ExactOptions {

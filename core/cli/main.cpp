@@ -1,6 +1,6 @@
 // The neuralrg command line.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "neuralrg/types.hpp"
@@ -54,11 +54,13 @@ int main(int argc, char** argv) {
   auto* docs = app.add_subcommand("docs", "Print generated documentation");
   bool pipelines_reference = false;
   docs->add_flag("--pipelines", pipelines_reference,
-                 "The YAML pipeline reference (docs/pipelines.md)")->required();
+                 "The YAML pipeline reference (docs/pipelines.md)")
+      ->required();
 
   auto* exact = app.add_subcommand("exact", "Exact reference values");
   exact->require_subcommand(1);
-  auto* ising = exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
+  auto* ising =
+      exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
   ExactOptions exact_options;
   ising->add_option("--L", exact_options.L, "Linear size of the periodic L×L lattice")
       ->check(CLI::Range(3, 100000));

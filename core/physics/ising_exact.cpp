@@ -36,7 +36,8 @@ double log_signed_sum(const std::vector<std::pair<int, double>>& terms) {
 
 void check_lattice(int L, double beta) {
   if (L < 3) throw std::invalid_argument(fmt::format("Ising: L must be at least 3, got {}", L));
-  if (!(beta > 0)) throw std::invalid_argument(fmt::format("Ising: beta must be > 0, got {}", beta));
+  if (!(beta > 0))
+    throw std::invalid_argument(fmt::format("Ising: beta must be > 0, got {}", beta));
 }
 
 }  // namespace
@@ -58,7 +59,8 @@ double ising2d_log_partition(int L, double K) {
     l1 += log_2cosh(n * odd / 2);
     l2 += log_abs_2sinh(n * odd / 2);
     l3 += log_2cosh(n * even / 2);
-    if (even == 0) sign4 = 0;
+    if (even == 0)
+      sign4 = 0;
     else {
       l4 += log_abs_2sinh(n * even / 2);
       if (even < 0) sign4 = -sign4;

@@ -1,7 +1,7 @@
 #include "physics/ising_reference.hpp"
 
-#include <Eigen/Eigenvalues>
 #include <fmt/format.h>
+#include <Eigen/Eigenvalues>
 
 #include <cmath>
 #include <limits>
@@ -61,7 +61,8 @@ double ising_log_z_transfer_matrix(int L, double beta) {
       for (int j = 0; j < L; ++j) between += spin(s, j) * spin(t, j);
       T(s, t) = std::exp(0.5 * within[s] + beta * between + 0.5 * within[t] - 2 * beta * L);
     }
-  const Eigen::VectorXd lambda = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(T, Eigen::EigenvaluesOnly).eigenvalues();
+  const Eigen::VectorXd lambda =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(T, Eigen::EigenvaluesOnly).eigenvalues();
   const double top = lambda.cwiseAbs().maxCoeff();
   double sum = 0;
   for (Eigen::Index i = 0; i < lambda.size(); ++i) sum += std::pow(lambda(i) / top, L);

@@ -70,9 +70,9 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   std::vector<std::string> kinds;
   for (const auto& k : stage_catalog()) kinds.push_back(k.name);
   if (item.kind != Value::Kind::Map || item.entries.size() != 1)
-    throw ConfigError(item.where, item.path,
-                      fmt::format("expected one stage like `- train: {{...}}` (stages: {})",
-                                  join(kinds)));
+    throw ConfigError(
+        item.where, item.path,
+        fmt::format("expected one stage like `- train: {{...}}` (stages: {})", join(kinds)));
   const auto& [name, body] = item.entries.front();
   const StageKind* kind = find_stage(name);
   if (!kind) {
@@ -98,18 +98,20 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
     PluginUse use = resolve(registry, section.kind, value);
     const ParamSpec* spec = use.factory->schema.find(section.required);
     if (!spec || spec->type != section.required_type)
-      throw ConfigError(value.where, value.path,
-                        fmt::format("{} \"{}\" declares no {} parameter \"{}\": {}",
-                                    to_string(section.kind), use.factory->name,
-                                    to_string(section.required_type), section.required,
-                                    section.why));
+      throw ConfigError(
+          value.where, value.path,
+          fmt::format("{} \"{}\" declares no {} parameter \"{}\": {}", to_string(section.kind),
+                      use.factory->name, to_string(section.required_type), section.required,
+                      section.why));
     stage.plugins.emplace_back(section.key, std::move(use));
   }
-  if (const ParamSpec* from = kind->schema.find("flow_from"); from && !params.text("flow_from").empty()) {
-    const std::filesystem::path file = std::filesystem::path(params.text("flow_from")) / "flow.ckpt";
+  if (const ParamSpec* from = kind->schema.find("flow_from");
+      from && !params.text("flow_from").empty()) {
+    const std::filesystem::path file =
+        std::filesystem::path(params.text("flow_from")) / "flow.ckpt";
     if (!std::filesystem::exists(file))
-      throw params.error("flow_from", fmt::format("{} has no trained flow (flow.ckpt)",
-                                                  params.text("flow_from")));
+      throw params.error(
+          "flow_from", fmt::format("{} has no trained flow (flow.ckpt)", params.text("flow_from")));
   }
   return stage;
 }
@@ -127,7 +129,8 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   if (raw.kind != Value::Kind::Map)
     throw ConfigError(raw.where.line ? raw.where : Location{file.string(), 1, 1}, "",
                       "a pipeline must be a YAML map with name, target and stages");
-  const Params top = Params::validate(pipeline_schema(), raw, "the pipeline", {"stages", "variants"});
+  const Params top =
+      Params::validate(pipeline_schema(), raw, "the pipeline", {"stages", "variants"});
 
   PipelineSpec spec;
   spec.file = file;

@@ -4,8 +4,10 @@ namespace neuralrg {
 namespace {
 
 StageKind train_stage() {
-  StageKind k{"train", "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
-              {}, {{"optimizer", PluginKind::Optimizer, "lr", ParamType::Real,
+  StageKind k{"train",
+              "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
+              {},
+              {{"optimizer", PluginKind::Optimizer, "lr", ParamType::Real,
                 "the base learning rate the train stage's schedule scales", ""}},
               true};
   Schema& s = k.schema;
@@ -31,8 +33,10 @@ StageKind train_stage() {
 }
 
 StageKind sample_stage() {
-  StageKind k{"sample", "Markov chain Monte Carlo in latent or physical space, with observables.",
-              {}, {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
+  StageKind k{"sample",
+              "Markov chain Monte Carlo in latent or physical space, with observables.",
+              {},
+              {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
                 "the space (latent or physical) the sample stage builds", ""}},
               true};
   Schema& s = k.schema;
@@ -52,7 +56,8 @@ StageKind analyze_stage() {
   StageKind k{"analyze",
               "Response maps, mutual information, per-scale latent statistics and sample grids, "
               "on configurations from Markov chains on the target.",
-              {}, {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
+              {},
+              {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
                 "the space (latent or physical) the analyze stage's chains run in",
                 "{plugin: hmc, space: physical, adapt: true}"}},
               true};
@@ -61,7 +66,8 @@ StageKind analyze_stage() {
         "Sampler of the chains whose final configurations x ~ π are analysed (default "
         "{plugin: hmc, space: physical, adapt: true}).");
   s.integer("samples", 1024, "Chains, hence configurations analysed.").range(16, std::nullopt);
-  s.integer("warmup", 200, "Sweeps before the chains' configurations are used.").range(1, std::nullopt);
+  s.integer("warmup", 200, "Sweeps before the chains' configurations are used.")
+      .range(1, std::nullopt);
   s.boolean("response", true,
             "Response maps E_x[∂z_i/∂x_j] of the top-level latent variables (letter Fig. 4a).");
   s.integer("response_samples", 256, "Configurations averaged in the response maps.")

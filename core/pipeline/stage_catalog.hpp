@@ -12,12 +12,12 @@ namespace neuralrg {
 
 /// A plugin section nested in a stage, and the parameter the stage itself reads from it.
 struct PluginSection {
-  std::string key;             ///< e.g. "optimizer"
+  std::string key;  ///< e.g. "optimizer"
   PluginKind kind;
-  std::string required;        ///< Parameter every such plugin must declare, e.g. "lr".
+  std::string required;  ///< Parameter every such plugin must declare, e.g. "lr".
   ParamType required_type;
-  std::string why;             ///< What the stage does with it, for the error message.
-  std::string default_yaml;    ///< The section used when absent (YAML); empty = required.
+  std::string why;           ///< What the stage does with it, for the error message.
+  std::string default_yaml;  ///< The section used when absent (YAML); empty = required.
 };
 
 /// One stage kind: its schema, the plugin sections nested in it, and whether this build can run

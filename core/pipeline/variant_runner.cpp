@@ -84,8 +84,8 @@ std::vector<VariantOutcome> run_variants(const PipelineSpec& spec, const fs::pat
       set_path(tree, "name", Value::scalar(fmt::format("{}-{}", spec.name, v.name), {}, "name"),
                Location{"variant " + v.name, 0, 0});
       const fs::path file = root / (v.name + ".yaml");
-      write_file_atomic(file, fmt::format("# Variant {} of {}\n{}", v.name, spec.file.string(),
-                                          to_yaml(tree)));
+      write_file_atomic(
+          file, fmt::format("# Variant {} of {}\n{}", v.name, spec.file.string(), to_yaml(tree)));
       args.insert(args.end(), {file.string(), "--out", dir.string()});
     }
     args.insert(args.end(), {"--threads", std::to_string(threads)});
@@ -119,8 +119,9 @@ std::vector<VariantOutcome> run_variants(const PipelineSpec& spec, const fs::pat
     VariantOutcome& out = outcomes[it->second];
     out.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
     running.erase(it);
-    fmt::print("variant {}: {}\n", out.name,
-               out.status == 0 ? "done" : fmt::format("failed (exit status {}; see its log)", out.status));
+    fmt::print(
+        "variant {}: {}\n", out.name,
+        out.status == 0 ? "done" : fmt::format("failed (exit status {}; see its log)", out.status));
     std::fflush(stdout);
     start_more();
   }

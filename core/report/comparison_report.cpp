@@ -20,7 +20,7 @@ namespace {
 struct SamplingSummary {
   std::string sampler;  ///< "hmc (latent)"
   double acceptance;
-  double tau_int;       ///< The largest over the stage's observables.
+  double tau_int;  ///< The largest over the stage's observables.
 };
 
 // Per sample stage index, in stage order.
@@ -33,7 +33,8 @@ std::map<int, SamplingSummary> summarize_sampling(const fs::path& dir) {
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     auto [it, fresh] = out.try_emplace(static_cast<int>(stage[i]));
     if (fresh)
-      it->second = {fmt::format("{} ({})", t.rows[i][c_sampler], t.rows[i][c_space]), acc[i], tau[i]};
+      it->second = {fmt::format("{} ({})", t.rows[i][c_sampler], t.rows[i][c_space]), acc[i],
+                    tau[i]};
     it->second.tau_int = std::max(it->second.tau_int, tau[i]);
   }
   return out;
@@ -64,13 +65,15 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
   }
   std::sort(sample_stages.begin(), sample_stages.end());
 
-  std::string csv = "variant,status,final_relative_error,best_relative_error,parameters,"
-                    "seconds_per_epoch,ess";
+  std::string csv =
+      "variant,status,final_relative_error,best_relative_error,parameters,"
+      "seconds_per_epoch,ess";
   for (int s : sample_stages) csv += fmt::format(",stage{0}_acceptance,stage{0}_tau_int", s);
   csv += "\n";
-  std::string table = "<table><tr><th>variant</th><th>status</th><th>final relative error</th>"
-                      "<th>best relative error</th><th>parameters</th><th>seconds/epoch</th>"
-                      "<th>ESS/batch</th>";
+  std::string table =
+      "<table><tr><th>variant</th><th>status</th><th>final relative error</th>"
+      "<th>best relative error</th><th>parameters</th><th>seconds/epoch</th>"
+      "<th>ESS/batch</th>";
   for (int s : sample_stages)
     table += fmt::format("<th>stage {0} acceptance</th><th>stage {0} τ_int</th>", s);
   table += "<th>report</th></tr>\n";
@@ -81,11 +84,12 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
     csv += fmt::format("{},{},{},{},{},{},{}", v.name, status, cell(t.final_relative_error),
                        cell(t.best_relative_error), v.parameters, cell(t.seconds_per_epoch),
                        cell(t.final_ess));
-    table += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                         "<td>{}</td>",
-                         escape(v.name), status, cell(t.final_relative_error, "{:.3e}"),
-                         cell(t.best_relative_error, "{:.3e}"), v.parameters,
-                         cell(t.seconds_per_epoch, "{:.3g}"), cell(t.final_ess, "{:.3f}"));
+    table += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td>",
+        escape(v.name), status, cell(t.final_relative_error, "{:.3e}"),
+        cell(t.best_relative_error, "{:.3e}"), v.parameters, cell(t.seconds_per_epoch, "{:.3g}"),
+        cell(t.final_ess, "{:.3f}"));
     for (int s : sample_stages) {
       const auto it = sampling[i].find(s);
       const double a = it == sampling[i].end() ? nan : it->second.acceptance;
@@ -94,34 +98,49 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
       table += fmt::format("<td>{}</td><td>{}</td>", cell(a, "{:.3f}"), cell(tau, "{:.3g}"));
     }
     const fs::path report = v.dir / "report.html";
-    table += fs::exists(report)
-                 ? fmt::format("<td><a href=\"{}\">report</a></td>",
-                               escape(fs::relative(report, run_dir).string()))
-                 : "<td>—</td>";
+    table += fs::exists(report) ? fmt::format("<td><a href=\"{}\">report</a></td>",
+                                              escape(fs::relative(report, run_dir).string()))
+                                : "<td>—</td>";
     csv += "\n";
     table += "</tr>\n";
   }
   table += "</table>\n";
   write_file_atomic(run_dir / "comparison.csv", csv);
 
-  std::string body = fmt::format("<p>{} variants; final and best values are running means over "
-                                 "2 % of each variant's epochs.</p>\n{}",
-                                 variants.size(), table);
+  std::string body = fmt::format(
+      "<p>{} variants; final and best values are running means over "
+      "2 % of each variant's epochs.</p>\n{}",
+      variants.size(), table);
   int figures = 0;
   auto add = [&](const std::string& svg, const std::string& caption) {
     body += fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, escape(caption));
     ++figures;
   };
-  LinePlot curves{"Learning curves", "epoch", "relative error of the bound (running mean)", {}, {},
-                  true, {}, {}, {}};
-  LinePlot ess{"Effective sample size", "epoch", "ESS / batch size (running mean)", {}, {}, false,
-               {}, 0.0, 1.0};
+  LinePlot curves{"Learning curves",
+                  "epoch",
+                  "relative error of the bound (running mean)",
+                  {},
+                  {},
+                  true,
+                  {},
+                  {},
+                  {}};
+  LinePlot ess{"Effective sample size",
+               "epoch",
+               "ESS / batch size (running mean)",
+               {},
+               {},
+               false,
+               {},
+               0.0,
+               1.0};
   std::vector<std::string> names;
   Series final_error{"final", {}, {}, {}, true}, best_error{"best", {}, {}, {}, true};
   Series speed{"", {}, {}, {}, true};
   for (std::size_t i = 0; i < variants.size(); ++i) {
     names.push_back(variants[i].name);
-    curves.series.push_back({variants[i].name, epochs[i], training[i].smooth_relative_error, {}, false});
+    curves.series.push_back(
+        {variants[i].name, epochs[i], training[i].smooth_relative_error, {}, false});
     ess.series.push_back({variants[i].name, epochs[i], training[i].smooth_ess, {}, false});
     const double x = static_cast<double>(i);
     final_error.x.push_back(x), final_error.y.push_back(training[i].final_relative_error);
@@ -131,16 +150,25 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
   if (std::any_of(epochs.begin(), epochs.end(), [](const auto& e) { return !e.empty(); })) {
     add(render(curves, 720, 420), "Relative error of the variational free energy per variant.");
     add(render(ess, 720, 420), "Importance-sampling effective sample size per variant.");
-    LinePlot errors{"Relative error per variant", "variant", "relative error", {}, {}, true, names, {}, {}};
+    LinePlot errors{
+        "Relative error per variant", "variant", "relative error", {}, {}, true, names, {}, {}};
     errors.series = {final_error, best_error};
     add(render(errors), "Final and best running-mean relative error of each variant.");
-    LinePlot seconds{"Training speed", "variant", "seconds per epoch (mean)", {}, {}, false, names, 0.0, {}};
+    LinePlot seconds{
+        "Training speed", "variant", "seconds per epoch (mean)", {}, {}, false, names, 0.0, {}};
     seconds.series = {speed};
     add(render(seconds), "Mean wall time per epoch of each variant.");
   }
   for (int s : sample_stages) {
-    LinePlot acc{fmt::format("Acceptance, stage {}", s), "variant", "acceptance", {}, {}, false,
-                 names, 0.0, 1.05};
+    LinePlot acc{fmt::format("Acceptance, stage {}", s),
+                 "variant",
+                 "acceptance",
+                 {},
+                 {},
+                 false,
+                 names,
+                 0.0,
+                 1.05};
     Series a{"", {}, {}, {}, true};
     for (std::size_t i = 0; i < variants.size(); ++i)
       if (auto it = sampling[i].find(s); it != sampling[i].end())

@@ -51,8 +51,15 @@ void training_section(const fs::path& dir, Page& page) {
   const std::string smooth = fmt::format("mean of {} epochs", sum.window);
   page.body += "<h2>Training</h2>\n";
 
-  LinePlot bound{"Variational free energy", "epoch", "free energy (units of kT, whole lattice)", {},
-                 {}, false, {}, {}, {}};
+  LinePlot bound{"Variational free energy",
+                 "epoch",
+                 "free energy (units of kT, whole lattice)",
+                 {},
+                 {},
+                 false,
+                 {},
+                 {},
+                 {}};
   bound.series.push_back({"⟨ln q + E⟩ (upper bound)", epoch, loss, {}, false});
   bound.series.push_back({"importance-sampling estimate", epoch, f_is, {}, false});
   if (std::isfinite(f_exact)) {
@@ -68,24 +75,35 @@ void training_section(const fs::path& dir, Page& page) {
         if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     if (hi > lo) bound.y_min = lo - 0.05 * (hi - lo), bound.y_max = hi + 0.05 * (hi - lo);
   }
-  page.add(render(bound), "Training loss (the variational upper bound of the free energy) per epoch, "
-                          "against the exact value when the target knows it; the "
-                          "importance-sampling estimate uses the same batch.");
+  page.add(render(bound),
+           "Training loss (the variational upper bound of the free energy) per epoch, "
+           "against the exact value when the target knows it; the "
+           "importance-sampling estimate uses the same batch.");
 
   if (std::isfinite(f_exact)) {  // targets without an exact free energy have no relative error
-    LinePlot error{"Relative error of the free-energy bound", "epoch",
-                   "(F_q − F_exact) / |F_exact|", {}, {}, true, {}, {}, {}};
+    LinePlot error{"Relative error of the free-energy bound",
+                   "epoch",
+                   "(F_q − F_exact) / |F_exact|",
+                   {},
+                   {},
+                   true,
+                   {},
+                   {},
+                   {}};
     error.series.push_back({"per epoch", epoch, rel, {}, false});
     error.series.push_back({smooth, epoch, sum.smooth_relative_error, {}, false});
-    page.add(render(error), "Relative error of each epoch's bound on a log axis (batches whose "
-                            "mean falls below the exact value by chance are not drawn).");
+    page.add(render(error),
+             "Relative error of each epoch's bound on a log axis (batches whose "
+             "mean falls below the exact value by chance are not drawn).");
   }
 
-  LinePlot ess_plot{"Effective sample size", "epoch", "ESS / batch size", {}, {}, false, {}, 0.0, 1.0};
+  LinePlot ess_plot{
+      "Effective sample size", "epoch", "ESS / batch size", {}, {}, false, {}, 0.0, 1.0};
   ess_plot.series.push_back({"per epoch", epoch, ess, {}, false});
   ess_plot.series.push_back({smooth, epoch, sum.smooth_ess, {}, false});
-  page.add(render(ess_plot), "Importance-sampling effective sample size of each batch, as a "
-                             "fraction of the batch (1 = the flow equals the target).");
+  page.add(render(ess_plot),
+           "Importance-sampling effective sample size of each batch, as a "
+           "fraction of the batch (1 = the flow equals the target).");
 
   page.body += fmt::format(
       "<table><tr><th>epochs</th><th>final relative error</th><th>best relative error</th>"
@@ -105,7 +123,8 @@ void sampling_section(const fs::path& dir, Page& page) {
   const auto c_stage = *t.column("stage"), c_sampler = *t.column("sampler"),
              c_space = *t.column("space"), c_obs = *t.column("observable");
   const auto mean = t.numbers("mean"), err = t.numbers("stderr"), exact = t.numbers("exact"),
-             acc = t.numbers("acceptance"), tau = t.numbers("tau_int"), ess = t.numbers("ess_per_second");
+             acc = t.numbers("acceptance"), tau = t.numbers("tau_int"),
+             ess = t.numbers("ess_per_second");
   std::vector<std::string> runs, observables;
   auto index_of = [](std::vector<std::string>& list, const std::string& s) {
     auto it = std::find(list.begin(), list.end(), s);
@@ -115,7 +134,8 @@ void sampling_section(const fs::path& dir, Page& page) {
   std::vector<double> run_index(t.rows.size());
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     const auto& r = t.rows[i];
-    run_index[i] = index_of(runs, fmt::format("stage {}: {} ({})", r[c_stage], r[c_sampler], r[c_space]));
+    run_index[i] =
+        index_of(runs, fmt::format("stage {}: {} ({})", r[c_stage], r[c_sampler], r[c_space]));
     index_of(observables, r[c_obs]);
   }
   for (const auto& name : observables) {
@@ -145,15 +165,16 @@ void sampling_section(const fs::path& dir, Page& page) {
     }
   a.series.push_back(std::move(s));
   page.add(render(a), "Mean acceptance of the measured sweeps.");
-  page.body += "<table><tr><th>stage</th><th>observable</th><th>mean</th><th>stderr</th>"
-               "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th></tr>\n";
+  page.body +=
+      "<table><tr><th>stage</th><th>observable</th><th>mean</th><th>stderr</th>"
+      "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th></tr>\n";
   for (std::size_t i = 0; i < t.rows.size(); ++i)
-    page.body += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.6f}</td><td>{:.2g}</td><td>{}</td>"
-                             "<td>{:.3g}</td><td>{:.3f}</td><td>{:.4g}</td></tr>\n",
-                             escape(runs[static_cast<std::size_t>(run_index[i])]),
-                             escape(t.rows[i][c_obs]), mean[i], err[i],
-                             i < exact.size() && std::isfinite(exact[i]) ? fmt::format("{:.6f}", exact[i]) : "—",
-                             tau[i], acc[i], ess[i]);
+    page.body += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{:.6f}</td><td>{:.2g}</td><td>{}</td>"
+        "<td>{:.3g}</td><td>{:.3f}</td><td>{:.4g}</td></tr>\n",
+        escape(runs[static_cast<std::size_t>(run_index[i])]), escape(t.rows[i][c_obs]), mean[i],
+        err[i], i < exact.size() && std::isfinite(exact[i]) ? fmt::format("{:.6f}", exact[i]) : "—",
+        tau[i], acc[i], ess[i]);
   page.body += "</table>\n";
 }
 
@@ -179,12 +200,20 @@ void analysis_section(const fs::path& dir, Page& page) {
   std::sort(responses.begin(), responses.end());
   for (const auto& file : responses) {
     const std::string k = file.stem().string().substr(9);
-    HeatMap h{fmt::format("Response of top-level latent z_{}", k), "lattice column j",
-              "lattice row i", "E_x[∂z/∂x_ij]", read_csv_matrix(file), true, {}, {}};
+    HeatMap h{fmt::format("Response of top-level latent z_{}", k),
+              "lattice column j",
+              "lattice row i",
+              "E_x[∂z/∂x_ij]",
+              read_csv_matrix(file),
+              true,
+              {},
+              {}};
     page.add(render(h), fmt::format("Mean derivative of the top-level latent variable z_{} with "
-                                    "respect to each physical variable (the letter's Fig. 4a).", k));
+                                    "respect to each physical variable (the letter's Fig. 4a).",
+                                    k));
   }
-  const fs::path mi_x = a / "mutual_information-physical.csv", mi_z = a / "mutual_information-latent.csv";
+  const fs::path mi_x = a / "mutual_information-physical.csv",
+                 mi_z = a / "mutual_information-latent.csv";
   if (fs::exists(mi_x) && fs::exists(mi_z)) {
     const Matrix x = read_csv_matrix(mi_x), z = read_csv_matrix(mi_z);
     const double hi = std::max(x.maxCoeff(), z.maxCoeff());
@@ -204,17 +233,26 @@ void analysis_section(const fs::path& dir, Page& page) {
       position.push_back(static_cast<double>(levels.size()));
       levels.push_back(fmt::format("{}", l));
     }
-    LinePlot p{"Latent variables per scale", "scale level (0 = finest)", "moment", {}, {}, false,
-               levels, {}, {}};
+    LinePlot p{"Latent variables per scale",
+               "scale level (0 = finest)",
+               "moment",
+               {},
+               {},
+               false,
+               levels,
+               {},
+               {}};
     const auto& level = position;
-    p.series.push_back({"variance", level, t.numbers("variance"), t.numbers("variance_stderr"), true});
+    p.series.push_back(
+        {"variance", level, t.numbers("variance"), t.numbers("variance_stderr"), true});
     p.series.push_back({"excess kurtosis", level, t.numbers("excess_kurtosis"),
                         t.numbers("kurtosis_stderr"), true});
     p.series.push_back({"mean", level, t.numbers("mean"), t.numbers("mean_stderr"), true});
     p.references.push_back({"Gaussian variance", 1.0});
     p.references.push_back({"", 0.0});
-    page.add(render(p), "Moments of z = g⁻¹(x) for x from Markov chains on the target, per "
-                        "scale: a perfect flow gives mean 0, variance 1, excess kurtosis 0.");
+    page.add(render(p),
+             "Moments of z = g⁻¹(x) for x from Markov chains on the target, per "
+             "scale: a perfect flow gives mean 0, variance 1, excess kurtosis 0.");
   }
   for (const auto& [name, title] : {std::pair{"samples-flow", "Generated by the flow"},
                                     std::pair{"samples-mcmc", "Physical-space Markov chains"}}) {
@@ -224,9 +262,14 @@ void analysis_section(const fs::path& dir, Page& page) {
     const CsvTable m = read_csv(meta);
     const auto rows = static_cast<Index>(m.numbers("rows").front());
     const auto cols = static_cast<Index>(m.numbers("cols").front());
-    ImageGrid g{title, m.rows.front()[*m.column("label")], read_configurations(file, rows, cols),
-                m.numbers("lo").front(), m.numbers("hi").front(), 8};
-    page.add(render(g), fmt::format("{}: {} configurations, {} per site.", title, g.images.size(), g.value_label));
+    ImageGrid g{title,
+                m.rows.front()[*m.column("label")],
+                read_configurations(file, rows, cols),
+                m.numbers("lo").front(),
+                m.numbers("hi").front(),
+                8};
+    page.add(render(g), fmt::format("{}: {} configurations, {} per site.", title, g.images.size(),
+                                    g.value_label));
   }
 }
 

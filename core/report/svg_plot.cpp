@@ -30,10 +30,10 @@ Rgb interpolate(const std::vector<Rgb>& stops, double t) {
 
 // Viridis (perceptually uniform, readable in grey) and a blue–white–red scale for signed data.
 std::string colour(double t, bool diverging) {
-  static const std::vector<Rgb> viridis = {{68, 1, 84},    {59, 82, 139},  {33, 145, 140},
-                                           {94, 201, 98},  {253, 231, 37}};
-  static const std::vector<Rgb> red_blue = {{33, 102, 172}, {146, 197, 222}, {247, 247, 247},
-                                            {244, 165, 130}, {178, 24, 43}};
+  static const std::vector<Rgb> viridis = {
+      {68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+  static const std::vector<Rgb> red_blue = {
+      {33, 102, 172}, {146, 197, 222}, {247, 247, 247}, {244, 165, 130}, {178, 24, 43}};
   const Rgb c = interpolate(diverging ? red_blue : viridis, t);
   return fmt::format("#{:02x}{:02x}{:02x}", static_cast<int>(c.r), static_cast<int>(c.g),
                      static_cast<int>(c.b));
@@ -51,7 +51,8 @@ std::string svg_open(int width, int height, const std::string& title) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"figure\" width=\"{0}\" height=\"{1}\" "
       "viewBox=\"0 0 {0} {1}\" role=\"img\"><title>{2}</title>"
       "<rect width=\"{0}\" height=\"{1}\" fill=\"white\"/>"
-      "<text x=\"{3}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" {4}>{2}"
+      "<text x=\"{3}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\" "
+      "{4}>{2}"
       "</text>",
       width, height, escape(title), width / 2, kFont);
 }
@@ -108,23 +109,27 @@ std::string colour_bar(double x, double y, double height, double lo, double hi, 
   const int steps = 64;
   for (int i = 0; i < steps; ++i) {
     const double t = (i + 0.5) / steps;
-    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"{:.2f}\" fill=\"{}\"/>",
-                       x, y + height * (1 - static_cast<double>(i + 1) / steps),
-                       height / steps + 0.5, colour(t, diverging));
+    out +=
+        fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"{:.2f}\" fill=\"{}\"/>",
+                    x, y + height * (1 - static_cast<double>(i + 1) / steps), height / steps + 0.5,
+                    colour(t, diverging));
   }
-  out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"{:.1f}\" fill=\"none\" "
-                     "stroke=\"#333\"/>",
-                     x, y, height);
+  out += fmt::format(
+      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"{:.1f}\" fill=\"none\" "
+      "stroke=\"#333\"/>",
+      x, y, height);
   for (double t : nice_ticks(lo, hi, 5)) {
     const double py = y + height * (1 - (t - lo) / (hi - lo));
-    out += fmt::format("<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" "
-                       "stroke=\"#333\"/><text x=\"{3:.1f}\" y=\"{4:.1f}\" font-size=\"10\" {5}>{6}"
-                       "</text>",
-                       x + 14, x + 18, py, x + 20, py + 3.5, kFont, tick_text(t));
+    out += fmt::format(
+        "<line x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" "
+        "stroke=\"#333\"/><text x=\"{3:.1f}\" y=\"{4:.1f}\" font-size=\"10\" {5}>{6}"
+        "</text>",
+        x + 14, x + 18, py, x + 20, py + 3.5, kFont, tick_text(t));
   }
-  out += fmt::format("<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" "
-                     "text-anchor=\"middle\" font-size=\"11\" {}>{}</text>",
-                     x + 58, y + height / 2, kFont, escape(label));
+  out += fmt::format(
+      "<text transform=\"translate({:.1f},{:.1f}) rotate(-90)\" "
+      "text-anchor=\"middle\" font-size=\"11\" {}>{}</text>",
+      x + 58, y + height / 2, kFont, escape(label));
   return out;
 }
 
@@ -133,11 +138,20 @@ std::string colour_bar(double x, double y, double height, double lo, double hi, 
 std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   return out;
 }
@@ -186,17 +200,19 @@ std::string render(const LinePlot& plot, int width, int height) {
   const Axis ay{ylo, yhi, height - bottom, top, plot.log_y};
 
   std::string out = svg_open(width, height, plot.title);
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
-                     "stroke=\"#333\"/>",
-                     left, top, width - left - right, height - top - bottom);
+  out += fmt::format(
+      "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" "
+      "stroke=\"#333\"/>",
+      left, top, width - left - right, height - top - bottom);
   // Ticks and grid lines.
   const auto yt = plot.log_y ? log_ticks(ylo, yhi) : nice_ticks(ylo, yhi, 5);
   for (double t : yt) {
     const double py = ay.to_pixel(t);
-    out += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
-                       "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\" font-size=\"11\" {5}>{6}"
-                       "</text>",
-                       left, width - right, py, left - 5, py + 4, kFont, tick_text(t));
+    out += fmt::format(
+        "<line x1=\"{0}\" x2=\"{1}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\" stroke=\"#ddd\"/>"
+        "<text x=\"{3}\" y=\"{4:.1f}\" text-anchor=\"end\" font-size=\"11\" {5}>{6}"
+        "</text>",
+        left, width - right, py, left - 5, py + 4, kFont, tick_text(t));
   }
   std::vector<std::pair<double, std::string>> xt;
   if (categorical)
@@ -206,34 +222,38 @@ std::string render(const LinePlot& plot, int width, int height) {
     for (double t : nice_ticks(xlo, xhi, 6)) xt.emplace_back(t, tick_text(t));
   for (const auto& [t, text] : xt) {
     const double px = ax.to_pixel(t);
-    out += fmt::format("<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
-                       "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\" font-size=\"11\" {4}>{5}"
-                       "</text>",
-                       px, top, height - bottom, height - bottom + 15, kFont, escape(text));
+    out += fmt::format(
+        "<line x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#ddd\"/>"
+        "<text x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\" font-size=\"11\" {4}>{5}"
+        "</text>",
+        px, top, height - bottom, height - bottom + 15, kFont, escape(text));
   }
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" {}>{}"
-                     "</text>",
-                     left + (width - left - right) / 2, height - 10, kFont, escape(plot.x_label));
-  out += fmt::format("<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\" "
-                     "font-size=\"12\" {}>{}</text>",
-                     top + (height - top - bottom) / 2, kFont, escape(plot.y_label));
+  out += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" {}>{}"
+      "</text>",
+      left + (width - left - right) / 2, height - 10, kFont, escape(plot.x_label));
+  out += fmt::format(
+      "<text transform=\"translate(16,{:.1f}) rotate(-90)\" text-anchor=\"middle\" "
+      "font-size=\"12\" {}>{}</text>",
+      top + (height - top - bottom) / 2, kFont, escape(plot.y_label));
 
   // Figures share one HTML page, so every clip path needs its own id.
   static std::atomic<int> figures{0};
   const int clip_id = ++figures;
-  out += fmt::format("<clipPath id=\"plot-area-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
-                     "height=\"{}\"/></clipPath><g clip-path=\"url(#plot-area-{})\">",
-                     clip_id, left, top, width - left - right, height - top - bottom, clip_id);
+  out += fmt::format(
+      "<clipPath id=\"plot-area-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" "
+      "height=\"{}\"/></clipPath><g clip-path=\"url(#plot-area-{})\">",
+      clip_id, left, top, width - left - right, height - top - bottom, clip_id);
   std::vector<std::pair<std::string, std::string>> legend;  // label, swatch markup
   for (std::size_t k = 0; k < plot.references.size(); ++k) {
     const auto& r = plot.references[k];
     if (!ay.valid(r.y)) continue;
     const double py = ay.to_pixel(r.y);
-    out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#000\" "
-                       "stroke-dasharray=\"6 4\" stroke-width=\"1.2\"/>",
-                       left, width - right, py, py);
-    if (!r.label.empty())
-      legend.emplace_back(r.label, "stroke=\"#000\" stroke-dasharray=\"6 4\"");
+    out += fmt::format(
+        "<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#000\" "
+        "stroke-dasharray=\"6 4\" stroke-width=\"1.2\"/>",
+        left, width - right, py, py);
+    if (!r.label.empty()) legend.emplace_back(r.label, "stroke=\"#000\" stroke-dasharray=\"6 4\"");
   }
   for (std::size_t k = 0; k < plot.series.size(); ++k) {
     const auto& s = plot.series[k];
@@ -246,11 +266,13 @@ std::string render(const LinePlot& plot, int width, int height) {
           const double e = s.error[i];
           const double y1 = ay.valid(s.y[i] - e) ? ay.to_pixel(s.y[i] - e) : height - bottom;
           const double y2 = ay.to_pixel(s.y[i] + e);
-          out += fmt::format("<path d=\"M{0:.1f},{1:.1f}V{2:.1f}M{3:.1f},{1:.1f}H{4:.1f}M{3:.1f},"
-                             "{2:.1f}H{4:.1f}\" stroke=\"{5}\" stroke-width=\"1.4\" fill=\"none\"/>",
-                             px, y1, y2, px - 4, px + 4, c);
+          out += fmt::format(
+              "<path d=\"M{0:.1f},{1:.1f}V{2:.1f}M{3:.1f},{1:.1f}H{4:.1f}M{3:.1f},"
+              "{2:.1f}H{4:.1f}\" stroke=\"{5}\" stroke-width=\"1.4\" fill=\"none\"/>",
+              px, y1, y2, px - 4, px + 4, c);
         }
-        out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>", px, py, c);
+        out +=
+            fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>", px, py, c);
       }
     } else {
       std::string path;
@@ -266,12 +288,15 @@ std::string render(const LinePlot& plot, int width, int height) {
                             ay.to_pixel(s.y[i]));
         pen_down = true;
       }
-      out += fmt::format("<path d=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" fill=\"none\"/>", path, c);
+      out +=
+          fmt::format("<path d=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" fill=\"none\"/>", path, c);
     }
     if (!s.label.empty())
-      legend.emplace_back(s.label, s.points ? fmt::format("stroke=\"{}\" stroke-width=\"7\" "
-                                                          "stroke-dasharray=\"7 13\" stroke-dashoffset=\"-6\"", c)
-                                            : fmt::format("stroke=\"{}\" stroke-width=\"2\"", c));
+      legend.emplace_back(
+          s.label, s.points ? fmt::format("stroke=\"{}\" stroke-width=\"7\" "
+                                          "stroke-dasharray=\"7 13\" stroke-dashoffset=\"-6\"",
+                                          c)
+                            : fmt::format("stroke=\"{}\" stroke-width=\"2\"", c));
   }
   out += "</g>";
   if (!legend.empty()) {
@@ -279,15 +304,17 @@ std::string render(const LinePlot& plot, int width, int height) {
     for (const auto& [label, _] : legend) longest = std::max(longest, label.size());
     const double w = 34 + 6.2 * static_cast<double>(longest), h = 6 + 16.0 * legend.size();
     const double x0 = width - right - w - 6, y0 = top + 6;
-    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" "
-                       "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>",
-                       x0, y0, w, h);
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" "
+        "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>",
+        x0, y0, w, h);
     for (std::size_t k = 0; k < legend.size(); ++k) {
       const double y = y0 + 14 + 16.0 * k;
-      out += fmt::format("<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" {}/>"
-                         "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" {}>{}</text>",
-                         x0 + 6, x0 + 26, y - 4, y - 4, legend[k].second, x0 + 30, y, kFont,
-                         escape(legend[k].first));
+      out += fmt::format(
+          "<line x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\" {}/>"
+          "<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" {}>{}</text>",
+          x0 + 6, x0 + 26, y - 4, y - 4, legend[k].second, x0 + 30, y, kFont,
+          escape(legend[k].first));
     }
   }
   return out + "</svg>";
@@ -306,27 +333,33 @@ std::string render(const HeatMap& map, int width, int height) {
   std::string out = svg_open(width, height, map.title);
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c)
-      out += fmt::format("<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" "
-                         "fill=\"{}\"/>",
-                         left + c * cell_w, top + r * cell_h, cell_w + 0.3, cell_h + 0.3,
-                         colour((map.values(r, c) - lo) / (hi - lo), map.diverging));
-  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" "
-                     "stroke=\"#333\"/>",
-                     left, top, side, side);
+      out += fmt::format(
+          "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" "
+          "fill=\"{}\"/>",
+          left + c * cell_w, top + r * cell_h, cell_w + 0.3, cell_h + 0.3,
+          colour((map.values(r, c) - lo) / (hi - lo), map.diverging));
+  out += fmt::format(
+      "<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"none\" "
+      "stroke=\"#333\"/>",
+      left, top, side, side);
   for (double t : nice_ticks(0, static_cast<double>(cols - 1), 4))
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10\" "
-                       "{}>{}</text>",
-                       left + (t + 0.5) * cell_w, top + side + 13, kFont, tick_text(t));
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"10\" "
+        "{}>{}</text>",
+        left + (t + 0.5) * cell_w, top + side + 13, kFont, tick_text(t));
   for (double t : nice_ticks(0, static_cast<double>(rows - 1), 4))
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"10\" "
-                       "{}>{}</text>",
-                       left - 4, top + (t + 0.5) * cell_h + 3.5, kFont, tick_text(t));
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"12\" "
-                     "{}>{}</text>",
-                     left + side / 2, top + side + 30, kFont, escape(map.x_label));
-  out += fmt::format("<text transform=\"translate(14,{:.1f}) rotate(-90)\" text-anchor=\"middle\" "
-                     "font-size=\"12\" {}>{}</text>",
-                     top + side / 2, kFont, escape(map.y_label));
+    out += fmt::format(
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"10\" "
+        "{}>{}</text>",
+        left - 4, top + (t + 0.5) * cell_h + 3.5, kFont, tick_text(t));
+  out += fmt::format(
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" font-size=\"12\" "
+      "{}>{}</text>",
+      left + side / 2, top + side + 30, kFont, escape(map.x_label));
+  out += fmt::format(
+      "<text transform=\"translate(14,{:.1f}) rotate(-90)\" text-anchor=\"middle\" "
+      "font-size=\"12\" {}>{}</text>",
+      top + side / 2, kFont, escape(map.y_label));
   out += colour_bar(left + side + 10, top, side, lo, hi, map.diverging, map.value_label);
   return out + "</svg>";
 }
@@ -342,13 +375,15 @@ std::string render(const ImageGrid& grid, int width) {
   for (int k = 0; k < n; ++k) {
     const Matrix& img = grid.images[static_cast<std::size_t>(k)];
     const double x0 = left + (k % columns) * (cell + gap), y0 = top + (k / columns) * (cell + gap);
-    const double pw = cell / std::max<Index>(img.cols(), 1), ph = cell / std::max<Index>(img.rows(), 1);
+    const double pw = cell / std::max<Index>(img.cols(), 1),
+                 ph = cell / std::max<Index>(img.rows(), 1);
     for (Index r = 0; r < img.rows(); ++r)
       for (Index c = 0; c < img.cols(); ++c)
-        out += fmt::format("<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" "
-                           "fill=\"{}\"/>",
-                           x0 + c * pw, y0 + r * ph, pw + 0.3, ph + 0.3,
-                           colour((img(r, c) - grid.lo) / (grid.hi - grid.lo), false));
+        out += fmt::format(
+            "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" "
+            "fill=\"{}\"/>",
+            x0 + c * pw, y0 + r * ph, pw + 0.3, ph + 0.3,
+            colour((img(r, c) - grid.lo) / (grid.hi - grid.lo), false));
   }
   out += colour_bar(left + columns * (cell + gap) + 6, top, std::min(rows * (cell + gap), 200.0),
                     grid.lo, grid.hi, false, grid.value_label);

@@ -12,10 +12,10 @@
 namespace neuralrg::report {
 
 struct Series {
-  std::string label;                 ///< Legend entry (empty: not in the legend).
+  std::string label;  ///< Legend entry (empty: not in the legend).
   std::vector<double> x, y;
-  std::vector<double> error;         ///< Symmetric error bars (empty: none).
-  bool points = false;               ///< Markers instead of a line.
+  std::vector<double> error;  ///< Symmetric error bars (empty: none).
+  bool points = false;        ///< Markers instead of a line.
 };
 
 struct ReferenceLine {
@@ -30,21 +30,21 @@ struct LinePlot {
   bool log_y = false;
   /// Category names: x values are indices into this list and label the ticks.
   std::vector<std::string> x_categories;
-  std::optional<double> y_min, y_max;     ///< Fixed y range (data outside is clipped).
+  std::optional<double> y_min, y_max;  ///< Fixed y range (data outside is clipped).
 };
 
 struct HeatMap {
   std::string title, x_label, y_label;
-  std::string value_label;           ///< Colour-bar label.
-  Matrix values;                     ///< Drawn with row 0 at the top.
-  bool diverging = false;            ///< Blue–white–red around 0, else a sequential scale.
-  std::optional<double> lo, hi;      ///< Colour range (default: the data's, symmetric if diverging).
+  std::string value_label;       ///< Colour-bar label.
+  Matrix values;                 ///< Drawn with row 0 at the top.
+  bool diverging = false;        ///< Blue–white–red around 0, else a sequential scale.
+  std::optional<double> lo, hi;  ///< Colour range (default: the data's, symmetric if diverging).
 };
 
 struct ImageGrid {
   std::string title;
-  std::string value_label;           ///< Colour-bar label, e.g. "P(s = +1 | x)".
-  std::vector<Matrix> images;        ///< Each L×L, row 0 at the top.
+  std::string value_label;     ///< Colour-bar label, e.g. "P(s = +1 | x)".
+  std::vector<Matrix> images;  ///< Each L×L, row 0 at the top.
   double lo = 0, hi = 1;
   int columns = 8;
 };

@@ -11,13 +11,13 @@ namespace neuralrg::report {
 
 struct TrainingSummary {
   std::size_t epochs = 0;
-  std::size_t window = 1;         ///< Epochs per running mean.
-  double final_relative_error;    ///< Running mean at the last epoch.
-  double best_relative_error;     ///< Smallest running mean.
+  std::size_t window = 1;       ///< Epochs per running mean.
+  double final_relative_error;  ///< Running mean at the last epoch.
+  double best_relative_error;   ///< Smallest running mean.
   double free_energy_exact;
-  double final_bound;             ///< Running mean of the loss at the last epoch.
-  double final_ess;               ///< Running mean of the ESS fraction at the last epoch.
-  double seconds_per_epoch;       ///< Mean over epochs.
+  double final_bound;        ///< Running mean of the loss at the last epoch.
+  double final_ess;          ///< Running mean of the ESS fraction at the last epoch.
+  double seconds_per_epoch;  ///< Mean over epochs.
   std::vector<double> smooth_relative_error, smooth_ess;  ///< Per epoch.
 };
 

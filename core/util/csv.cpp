@@ -78,7 +78,8 @@ Matrix read_csv_matrix(const std::filesystem::path& file) {
   }
   Matrix m(static_cast<Index>(rows.size()), rows.empty() ? 0 : static_cast<Index>(rows[0].size()));
   for (Index r = 0; r < m.rows(); ++r)
-    for (Index c = 0; c < m.cols(); ++c) m(r, c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)];
+    for (Index c = 0; c < m.cols(); ++c)
+      m(r, c) = rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)];
   return m;
 }
 

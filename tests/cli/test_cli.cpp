@@ -122,10 +122,11 @@ TEST_CASE("bad pipelines: every error names file:line:col, the key and what was 
   const auto missing = run_cli("validate " + (tmp.path / "nope.yaml").string());
   CHECK(missing.status == 2);
   CHECK(missing.err == "error: " + (tmp.path / "nope.yaml").string() + ": no such pipeline file\n");
-  const auto set = run_cli("validate " + tmp.write("ok.yaml", kValidPipeline).string() +
-                           " --set flow.depth=-1");
+  const auto set =
+      run_cli("validate " + tmp.write("ok.yaml", kValidPipeline).string() + " --set flow.depth=-1");
   CHECK(set.status == 2);
-  CHECK(contains(set.err, "--set flow.depth=-1: flow.depth: expected a non-negative integer, got \"-1\""));
+  CHECK(contains(set.err,
+                 "--set flow.depth=-1: flow.depth: expected a non-negative integer, got \"-1\""));
 }
 
 TEST_CASE("exact ising prints the reference free energies") {
@@ -140,17 +141,19 @@ TEST_CASE("exact ising prints the reference free energies") {
 TEST_CASE("docs/pipelines.md is what `neuralrg docs --pipelines` generates") {
   const auto r = run_cli("docs --pipelines");
   REQUIRE(r.status == 0);
-  const std::string committed = read_text(std::filesystem::path(NEURALRG_SOURCE_DIR) / "docs/pipelines.md");
+  const std::string committed =
+      read_text(std::filesystem::path(NEURALRG_SOURCE_DIR) / "docs/pipelines.md");
   // If this fails after changing a schema: build/bin/neuralrg docs --pipelines > docs/pipelines.md
   CHECK(r.out == committed);
-  for (const char* key : {"### `train`", "### `analyze`", "#### `realnvp`", "#### `hmc`",
-                          "| `lr` | real |"})
+  for (const char* key :
+       {"### `train`", "### `analyze`", "#### `realnvp`", "#### `hmc`", "| `lr` | real |"})
     CHECK(contains(r.out, key));
 }
 
 TEST_CASE("every pipeline in pipelines/ validates") {
   int checked = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(NEURALRG_SOURCE_DIR) / "pipelines")) {
+  for (const auto& e : std::filesystem::directory_iterator(
+           std::filesystem::path(NEURALRG_SOURCE_DIR) / "pipelines")) {
     if (e.path().extension() != ".yaml") continue;
     const auto r = run_cli("validate " + e.path().string());
     INFO(e.path().string(), r.err);

@@ -30,7 +30,8 @@ TEST_CASE("the energy per bond from Kaufman's ln Z equals enumeration (L = 4) ac
   }
   // Far from T_c on a large lattice it approaches the infinite-lattice limits: ≈ 0 bonds
   // correlated at high temperature (β → 0: ⟨ss⟩ ≈ tanh β) and √2/2 at β_c (Onsager).
-  CHECK(exact::ising2d_energy_per_bond(256, 0.05) == doctest::Approx(std::tanh(0.05)).epsilon(1e-2));
+  CHECK(exact::ising2d_energy_per_bond(256, 0.05) ==
+        doctest::Approx(std::tanh(0.05)).epsilon(1e-2));
   CHECK(exact::ising2d_energy_per_bond(256, exact::kIsingBetaCritical) ==
         doctest::Approx(std::sqrt(2.0) / 2).epsilon(1e-2));
 }
@@ -47,7 +48,8 @@ TEST_CASE("Kaufman equals the row transfer matrix for L = 3 … 8 across T_c") {
 
 TEST_CASE("large lattices stay finite and approach Onsager's free energy") {
   const double onsager_critical = 0.9296953983416102;  // ln Z / N at β_c, infinite lattice
-  const double f512 = exact::ising2d_log_partition(512, exact::kIsingBetaCritical) / (512.0 * 512.0);
+  const double f512 =
+      exact::ising2d_log_partition(512, exact::kIsingBetaCritical) / (512.0 * 512.0);
   CHECK(std::isfinite(f512));
   CHECK(f512 == doctest::Approx(onsager_critical).epsilon(1e-5));
   CHECK(std::isfinite(exact::ising2d_log_partition(512, 0.2)));

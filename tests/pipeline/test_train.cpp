@@ -52,7 +52,8 @@ TEST_CASE("train writes metrics, rotating checkpoints and the trained flow") {
   REQUIRE(r.status == 0);
   const auto rows = metrics_without_seconds(tmp.path / "a");
   REQUIRE(rows.size() == 9);
-  CHECK(rows[0] == "epoch,loss_mean,loss_std,free_energy_exact,relative_error,ess,free_energy_is,lr");
+  CHECK(rows[0] ==
+        "epoch,loss_mean,loss_std,free_energy_exact,relative_error,ess,free_energy_is,lr");
   CHECK(rows[1].rfind("0,", 0) == 0);
   // Every row carries the exact free energy of the L = 4 critical dual model.
   CHECK(rows[8].find(",-37.376731689944") != std::string::npos);
@@ -70,9 +71,11 @@ TEST_CASE("train writes metrics, rotating checkpoints and the trained flow") {
 TEST_CASE("a resumed run produces the same metrics, bit for bit, as an uninterrupted one") {
   TempDir tmp;
   const auto pipeline = tmp.write("p.yaml", kPipeline);
-  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "full").string()).status == 0);
+  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "full").string()).status ==
+          0);
   REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "crash").string() +
-                  " --threads 1").status == 0);
+                  " --threads 1")
+              .status == 0);
   // Simulate a crash after epoch 7 (rows 0–6 written) whose last checkpoint is epoch 6.
   const fs::path crash = tmp.path / "crash";
   fs::remove(crash / "checkpoints/epoch-00000008.ckpt");
@@ -129,22 +132,27 @@ stages:
 TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
   TempDir tmp;
   const auto pipeline = tmp.write("p.yaml", kPipeline);
-  REQUIRE(run_cli("run " + pipeline.string() + " --out " + (tmp.path / "trained").string()).status == 0);
+  REQUIRE(
+      run_cli("run " + pipeline.string() + " --out " + (tmp.path / "trained").string()).status ==
+      0);
   std::string sampling = kPipeline;
   sampling = sampling.substr(0, sampling.find("stages:"));
-  sampling += "stages:\n  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3}, "
-              "chains: 8, warmup: 2, sweeps: 6, flow_from: " + (tmp.path / "trained").string() + "}\n";
+  sampling +=
+      "stages:\n  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3}, "
+      "chains: 8, warmup: 2, sweeps: 6, flow_from: " +
+      (tmp.path / "trained").string() + "}\n";
   const auto r = run_cli("run " + tmp.write("s.yaml", sampling).string() + " --out " +
                          (tmp.path / "sampled").string());
   INFO(r.err);
   REQUIRE(r.status == 0);
   const std::string table = read_text(tmp.path / "sampled/observables.csv");
   CHECK(table.rfind("stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,seconds,"
-                    "ess_per_second,exact\n", 0) == 0);
+                    "ess_per_second,exact\n",
+                    0) == 0);
   CHECK(table.find("0,hmc,latent,structure_factor,") != std::string::npos);
   std::string missing = sampling;
-  missing.replace(missing.find((tmp.path / "trained").string()), (tmp.path / "trained").string().size(),
-                  (tmp.path / "nowhere").string());
+  missing.replace(missing.find((tmp.path / "trained").string()),
+                  (tmp.path / "trained").string().size(), (tmp.path / "nowhere").string());
   const auto bad = run_cli("run " + tmp.write("m.yaml", missing).string() + " --out " +
                            (tmp.path / "m").string());
   CHECK(bad.status == 2);
@@ -156,11 +164,45 @@ TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
 TEST_CASE("an optimizer that declares no lr is refused before anything runs") {
   TempDir tmp;
   std::string yaml = kPipeline;
-  yaml.replace(yaml.find("{plugin: adam, lr: 0.01, weight_decay: 0.001}"), 45, "{plugin: fixture_no_lr}");
+  yaml.replace(yaml.find("{plugin: adam, lr: 0.01, weight_decay: 0.001}"), 45,
+               "{plugin: fixture_no_lr}");
   const auto r = run_cli("validate " + tmp.write("p.yaml", yaml).string() + " --plugin-path " +
                          NEURALRG_TEST_PLUGIN_DIR + "/nan_target");
   CHECK(r.status == 2);
   CHECK(r.err.find("stages[0].train.optimizer: optimizer \"fixture_no_lr\" declares no real "
                    "parameter \"lr\": the base learning rate the train stage's schedule scales") !=
         std::string::npos);
+}
+
+TEST_CASE("sampling gives the same observables on 1 and 2 threads") {
+  TempDir tmp;
+  std::string yaml = kPipeline;
+  yaml = yaml.substr(0, yaml.find("stages:"));
+  yaml += "stages:\n"
+          "  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3, "
+          "adapt: true}, chains: 24, warmup: 4, sweeps: 6}\n"
+          "  - sample: {sampler: {plugin: metropolis, mode: independence}, chains: 24, warmup: 2, "
+          "sweeps: 6}\n";
+  const auto pipeline = tmp.write("s.yaml", yaml);
+  // observables.csv without the wall-clock columns (seconds, ess_per_second).
+  auto table = [&](int threads) {
+    const fs::path out = tmp.path / ("t" + std::to_string(threads));
+    const auto r = run_cli("run " + pipeline.string() + " --out " + out.string() + " --threads " +
+                           std::to_string(threads));
+    REQUIRE(r.status == 0);
+    std::istringstream in(read_text(out / "observables.csv"));
+    std::string line, kept;
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::istringstream row(line);
+      for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+      cells.erase(cells.begin() + 9, cells.begin() + 11);
+      for (const auto& c : cells) kept += c + ",";
+      kept += "\n";
+    }
+    return kept;
+  };
+  const std::string one = table(1);
+  CHECK(one.find("1,metropolis,physical,structure_factor,") != std::string::npos);
+  CHECK(one == table(2));
 }

@@ -38,8 +38,9 @@ std::string metrics_without_seconds(const fs::path& dir) {
 TEST_CASE("variants run concurrently, match standalone runs, and are compared") {
   TempDir tmp;
   const std::string with_variants =
-      std::string(kBase) + "variants:\n  - {name: mera, set: {flow.layout: mera}}\n"
-                           "  - {name: tree, set: {flow.layout: tree, flow.block.hidden: [4]}}\n";
+      std::string(kBase) +
+      "variants:\n  - {name: mera, set: {flow.layout: mera}}\n"
+      "  - {name: tree, set: {flow.layout: tree, flow.block.hidden: [4]}}\n";
   const auto pipeline = tmp.write("v.yaml", with_variants);
   const auto r = run_cli("run " + pipeline.string() + " --out " + (tmp.path / "cmp").string() +
                          " --jobs 2 --threads 1");
@@ -63,8 +64,9 @@ TEST_CASE("variants run concurrently, match standalone runs, and are compared") 
   tree.replace(tree.find(flow), flow.size(),
                "flow: {layout: tree, block: {plugin: realnvp, couplings: 2, hidden: [4]}}");
   const auto alone = tmp.write("tree.yaml", tree);
-  REQUIRE(run_cli("run " + alone.string() + " --out " + (tmp.path / "alone").string() +
-                  " --threads 2").status == 0);
+  REQUIRE(
+      run_cli("run " + alone.string() + " --out " + (tmp.path / "alone").string() + " --threads 2")
+          .status == 0);
   CHECK(metrics_without_seconds(tmp.path / "alone") ==
         metrics_without_seconds(tmp.path / "cmp/variants/tree"));
 

@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fixture(const char* name) { return fs::path(NEURALRG_TEST_PLUGIN_DIR) / name; }
+fs::path fixture(const char* name) {
+  return fs::path(NEURALRG_TEST_PLUGIN_DIR) / name;
+}
 
 std::string only_problem(const PluginRegistry& r) {
   REQUIRE(r.problems().size() == 1);
@@ -43,7 +45,8 @@ TEST_CASE("a good plugin registers its factories with their schemas") {
 TEST_CASE("a library that is not a plugin is refused with a reason") {
   PluginRegistry registry;
   load_plugins(registry, {fixture("not_a_plugin")});
-  CHECK(only_problem(registry) == "not a NeuralRG plugin (it exports no \"neuralrg_plugin_v1\" symbol)");
+  CHECK(only_problem(registry) ==
+        "not a NeuralRG plugin (it exports no \"neuralrg_plugin_v1\" symbol)");
   CHECK(registry.factories().empty());
 }
 

@@ -9,7 +9,9 @@ using namespace neuralrg;
 using namespace neuralrg::report;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 }  // namespace
 
 TEST_CASE("ticks are round numbers covering the range") {
@@ -38,7 +40,7 @@ TEST_CASE("a line plot has its title, axis labels, legend and log ticks") {
   CHECK(contains(svg, ">error</text>"));
   CHECK(contains(svg, ">per epoch</text>"));
   CHECK(contains(svg, ">goal</text>"));
-  CHECK(contains(svg, ">0.01</text>"));  // a decade tick
+  CHECK(contains(svg, ">0.01</text>"));      // a decade tick
   CHECK(contains(svg, "stroke-dasharray"));  // the reference line
 }
 

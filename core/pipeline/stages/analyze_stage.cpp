@@ -93,16 +93,19 @@ Matrix mutual_information_map(const Matrix& v) {
   const Eigen::VectorXd first = v.col(0);
   tbb::parallel_for(Index{1}, v.cols(), [&](Index j) {
     const Eigen::VectorXd other = v.col(j);
-    mi(0, j) = analysis::mutual_information_ksg({first.data(), static_cast<std::size_t>(first.size())},
-                                                {other.data(), static_cast<std::size_t>(other.size())});
+    mi(0, j) =
+        analysis::mutual_information_ksg({first.data(), static_cast<std::size_t>(first.size())},
+                                         {other.data(), static_cast<std::size_t>(other.size())});
   });
   return mi;
 }
 
 std::string latent_statistics_csv(const Matrix& z, const std::vector<int>& site_scale) {
-  std::string out = "level,count,mean,variance,excess_kurtosis,mean_stderr,variance_stderr,"
-                    "kurtosis_stderr\n";
-  const int levels = site_scale.empty() ? 0 : *std::max_element(site_scale.begin(), site_scale.end()) + 1;
+  std::string out =
+      "level,count,mean,variance,excess_kurtosis,mean_stderr,variance_stderr,"
+      "kurtosis_stderr\n";
+  const int levels =
+      site_scale.empty() ? 0 : *std::max_element(site_scale.begin(), site_scale.end()) + 1;
   for (int level = 0; level < levels; ++level) {
     std::vector<double> values;
     for (Index s = 0; s < z.cols(); ++s)
@@ -149,7 +152,8 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
     std::vector<Index> top;
     for (int level = plan.scales - 1; level >= std::max(0, plan.scales - 2); --level)
       for (Index s = 0; s < flow.sites(); ++s)
-        if (plan.site_scale[static_cast<std::size_t>(s)] == level && top.size() < 4) top.push_back(s);
+        if (plan.site_scale[static_cast<std::size_t>(s)] == level && top.size() < 4)
+          top.push_back(s);
     const Index m = std::min<Index>(x.rows(), p.integer("response_samples"));
     const auto maps = responses(flow, oriented.topRows(m), top);
     for (std::size_t k = 0; k < top.size(); ++k)
@@ -160,11 +164,14 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   }
   if (p.boolean("mutual_information")) {
     const Matrix mi_x = mutual_information_map(x), mi_z = mutual_information_map(z);
-    write_file_atomic(dir / "mutual_information-physical.csv", csv_matrix_text(as_picture(mi_x, shape)));
-    write_file_atomic(dir / "mutual_information-latent.csv", csv_matrix_text(as_picture(mi_z, shape)));
-    fmt::print("  mutual information with site 0, summed over sites: physical {:.4f}, latent "
-               "{:.4f} nats\n",
-               mi_x.sum(), mi_z.sum());
+    write_file_atomic(dir / "mutual_information-physical.csv",
+                      csv_matrix_text(as_picture(mi_x, shape)));
+    write_file_atomic(dir / "mutual_information-latent.csv",
+                      csv_matrix_text(as_picture(mi_z, shape)));
+    fmt::print(
+        "  mutual information with site 0, summed over sites: physical {:.4f}, latent "
+        "{:.4f} nats\n",
+        mi_x.sum(), mi_z.sum());
   }
   if (p.boolean("latent_statistics"))
     write_file_atomic(dir / "latent_statistics.csv", latent_statistics_csv(z, plan.site_scale));

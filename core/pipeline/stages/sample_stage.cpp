@@ -32,13 +32,15 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   const fs::path file = ctx.dir / "observables.csv";
   // Rows of other stages are kept; this stage's rows (left by an interrupted earlier attempt)
   // are replaced, and the whole table is rewritten atomically.
-  std::string rows = "stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,"
-                     "seconds,ess_per_second,exact\n";
+  std::string rows =
+      "stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,"
+      "seconds,ess_per_second,exact\n";
   if (std::ifstream in(file); in) {
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line))
-      if (!line.empty() && line.substr(0, line.find(',')) != std::to_string(index)) rows += line + "\n";
+      if (!line.empty() && line.substr(0, line.find(',')) != std::to_string(index))
+        rows += line + "\n";
   }
   const auto declared = ctx.target->observables();
   for (std::size_t k = 0; k < r.observables.size(); ++k) {

@@ -57,8 +57,8 @@ void register_factories(Registry& registry) {
   Schema s;
   s.integer("layers", 4, "Coupling layers (halves alternate).").range(1, 64);
   s.integer("hidden", 16, "Hidden units of each shift network.").range(1, 4096);
-  registry.add_bijector("additive_coupling", "Additive (NICE) coupling block, volume preserving.", s,
-                        [](const Params& p, const BijectorContext& ctx) {
+  registry.add_bijector("additive_coupling", "Additive (NICE) coupling block, volume preserving.",
+                        s, [](const Params& p, const BijectorContext& ctx) {
                           if (ctx.width % 2 != 0)
                             throw std::invalid_argument("additive_coupling needs an even width");
                           return std::make_unique<AdditiveCoupling>(

@@ -30,7 +30,8 @@ int main() {
   Tape tape;
   const Matrix constant = Matrix::Constant(1, L * L, c);
   const double s = target.energy(tape.constant(constant)).value()(0, 0);
-  const double expected = L * L * (-4 * kappa * c * c + (1 - 2 * lambda) * c * c + lambda * c * c * c * c);
+  const double expected =
+      L * L * (-4 * kappa * c * c + (1 - 2 * lambda) * c * c + lambda * c * c * c * c);
   expect(std::abs(s - expected) < 1e-12, "constant field action",
          std::to_string(s) + " vs " + std::to_string(expected));
 
@@ -46,8 +47,7 @@ int main() {
   Rng rng(7);
   Matrix phi(3, L * L);
   rng.fill_normal(phi);
-  const auto report = testing::check_input_gradient(
-      [&](Var x) { return target.energy(x); }, phi);
+  const auto report = testing::check_input_gradient([&](Var x) { return target.energy(x); }, phi);
   expect(report.ok, "energy gradient vs finite differences", report.message);
 
   // A wrong width is refused with a message.

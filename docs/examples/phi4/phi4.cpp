@@ -69,8 +69,8 @@ void register_factories(Registry& registry) {
       .range(2, 1024);
   s.real("kappa", 0.2, "Hopping parameter κ.").range(0, std::nullopt);
   s.real("lambda", 0.022, "Quartic coupling λ.").range(0, std::nullopt);
-  registry.add_target("phi4", "Lattice φ⁴ theory, S = Σ[−2κ Σ_μ φ_x φ_{x+μ} + (1−2λ)φ² + λφ⁴].",
-                      s, [](const Params& p, const TargetContext&) {
+  registry.add_target("phi4", "Lattice φ⁴ theory, S = Σ[−2κ Σ_μ φ_x φ_{x+μ} + (1−2λ)φ² + λφ⁴].", s,
+                      [](const Params& p, const TargetContext&) {
                         return std::make_unique<Phi4>(p.integer("L"), p.real("kappa"),
                                                       p.real("lambda"));
                       });

@@ -36,10 +36,10 @@ double ising2d_coupling_min_eigenvalue(int L, double beta);
 ///   E(x) = ½ xᵀ (K + aI)⁻¹ x − Σ_i ln cosh x_i,
 ///   −ln Z_dual = −ln Z_Ising − ½ ln det(K + aI) + (N/2)[ln(2/π) − a].
 struct IsingDual {
-  double offset;            ///< a
-  double log_z_ising;       ///< ln Z_Ising
-  double half_log_det;      ///< ½ ln det(K + aI)
-  double free_energy;       ///< −ln Z_dual (whole lattice)
+  double offset;        ///< a
+  double log_z_ising;   ///< ln Z_Ising
+  double half_log_det;  ///< ½ ln det(K + aI)
+  double free_energy;   ///< −ln Z_dual (whole lattice)
 };
 
 /// The exact dual free energy; offset defaults to 0.1 − λ_min(K). Throws std::invalid_argument if
