@@ -87,12 +87,15 @@ long long parameter_count(const PipelineSpec& spec, const PluginRegistry& regist
 
 // A pipeline with variants runs each variant as its own run below dir/variants, then compares.
 int run_with_variants(const GlobalOptions& global, const PipelineOptions& options,
-                      const PipelineSpec& spec, const PluginRegistry& registry,
-                      const fs::path& dir) {
+                      const PipelineSpec& spec, const PluginRegistry& registry, const fs::path& dir,
+                      bool resuming) {
+  // Building every variant's model first also refuses a bad one before the directory exists.
   std::vector<long long> parameters;
   for (const auto& v : spec.variants)
     parameters.push_back(
         parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
+  if (!resuming) create_run_directory(dir, spec, registry);
+  fmt::print("{}\nrun directory: {}\n", summary(spec), dir.string());
   install_stop_handlers();
   VariantRunOptions run_options{fs::canonical("/proc/self/exe"), global.plugin_path, options.jobs,
                                 options.threads};
@@ -143,11 +146,8 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
                                   : load_pipeline(options.pipeline, options.overrides, registry);
     RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
-    if (!spec.variants.empty()) {
-      if (!resuming) create_run_directory(context.dir, spec, registry);
-      fmt::print("{}\nrun directory: {}\n", summary(spec), context.dir.string());
-      return run_with_variants(global, options, spec, registry, context.dir);
-    }
+    if (!spec.variants.empty())
+      return run_with_variants(global, options, spec, registry, context.dir, resuming);
     build_model(context);  // before the directory exists: a model error leaves nothing behind
     if (!resuming) create_run_directory(context.dir, spec, registry);
     if (resuming && fs::exists(context.dir / "flow.ckpt"))  // a finished train stage
@@ -157,7 +157,6 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     install_stop_handlers();
 
     const auto done = completed_stages(context.dir);
-    std::size_t missing = 0;
     for (std::size_t i = 0; i < spec.stages.size(); ++i) {
       const auto& stage = spec.stages[i];
       if (std::find(done.begin(), done.end(), i) != done.end()) {
@@ -170,20 +169,15 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
         run_sample_stage(context, stage, i);
       } else if (stage.kind == "analyze") {
         run_analyze_stage(context, stage, i);
-      } else if (stage.kind == "report") {
+      } else {  // report: the catalog has no other stage kinds
         const std::string& title = stage.params.text("title");
         const int figures =
             report::write_run_report(context.dir, title.empty() ? spec.name : title);
         fmt::print("stage {} (report): {} with {} figures\n", i,
                    (context.dir / "report.html").string(), figures);
-      } else {
-        fmt::print("stage {} ({}): not available in this build yet; skipped\n", i, stage.kind);
-        ++missing;
-        continue;
       }
       mark_stage_completed(context.dir, i);
     }
-    if (missing) fmt::print("{} of {} stages are not available yet\n", missing, spec.stages.size());
     return 0;
   });
 }

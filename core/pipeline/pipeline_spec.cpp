@@ -92,7 +92,7 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
     filled = with_entry(std::move(filled), section.key, std::move(d));
   }
   Params params = Params::validate(kind->schema, filled, fmt::format("stage {}", name));
-  StageSpec stage{name, params, {}, kind->available, item.where};
+  StageSpec stage{name, params, {}, item.where};
   for (const auto& section : kind->plugin_sections) {
     const Value& value = params.value(section.key);
     PluginUse use = resolve(registry, section.kind, value);

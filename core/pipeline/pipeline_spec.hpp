@@ -21,7 +21,6 @@ struct StageSpec {
   std::string kind;
   Params params;
   std::vector<std::pair<std::string, PluginUse>> plugins;  ///< nested sections by key
-  bool available;
   Location where;
 
   /// The nested plugin section under `key` (throws if the stage has none).

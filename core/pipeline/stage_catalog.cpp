@@ -8,8 +8,7 @@ StageKind train_stage() {
               "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
               {},
               {{"optimizer", PluginKind::Optimizer, "lr", ParamType::Real,
-                "the base learning rate the train stage's schedule scales", ""}},
-              true};
+                "the base learning rate the train stage's schedule scales", ""}}};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
   s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);
@@ -37,8 +36,7 @@ StageKind sample_stage() {
               "Markov chain Monte Carlo in latent or physical space, with observables.",
               {},
               {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
-                "the space (latent or physical) the sample stage builds", ""}},
-              true};
+                "the space (latent or physical) the sample stage builds", ""}}};
   Schema& s = k.schema;
   s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, space: latent}.");
   s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);
@@ -59,8 +57,7 @@ StageKind analyze_stage() {
               {},
               {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
                 "the space (latent or physical) the analyze stage's chains run in",
-                "{plugin: hmc, space: physical, adapt: true}"}},
-              true};
+                "{plugin: hmc, space: physical, adapt: true}"}}};
   Schema& s = k.schema;
   s.map("sampler", false,
         "Sampler of the chains whose final configurations x ~ π are analysed (default "
@@ -82,7 +79,7 @@ StageKind analyze_stage() {
 }
 
 StageKind report_stage() {
-  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {}, true};
+  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {}};
   k.schema.text("title", "", "Report title (default: the pipeline name).");
   return k;
 }

@@ -20,14 +20,12 @@ struct PluginSection {
   std::string default_yaml;  ///< The section used when absent (YAML); empty = required.
 };
 
-/// One stage kind: its schema, the plugin sections nested in it, and whether this build can run
-/// it yet.
+/// One stage kind: its schema and the plugin sections nested in it.
 struct StageKind {
   std::string name;
   std::string doc;
   Schema schema;
   std::vector<PluginSection> plugin_sections;
-  bool available = false;
 };
 
 /// All stage kinds, in documentation order.

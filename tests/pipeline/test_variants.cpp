@@ -80,3 +80,15 @@ TEST_CASE("variants run concurrently, match standalone runs, and are compared") 
   CHECK(resumed.out.find("variant tree: done") != std::string::npos);
   CHECK(read_csv(tmp.path / "cmp/comparison.csv").rows.size() == 2);
 }
+
+TEST_CASE("a variant whose model cannot be built is refused before the run directory exists") {
+  TempDir tmp;
+  const auto pipeline = tmp.write(
+      "bad.yaml", std::string(kBase) + "variants:\n  - {name: fine, set: {}}\n"
+                                       "  - {name: odd, set: {target.L: 6}}\n");
+  const auto r = run_cli("run " + pipeline.string() + " --out " + (tmp.path / "cmp").string());
+  CHECK(r.status == 2);
+  INFO(r.err);
+  CHECK(r.err.find("power of two") != std::string::npos);
+  CHECK_FALSE(fs::exists(tmp.path / "cmp"));
+}
