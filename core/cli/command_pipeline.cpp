@@ -133,6 +133,9 @@ int validate_pipeline(const GlobalOptions& global, const PipelineOptions& option
 }
 
 int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
+  // Line-buffered even into a file or pipe, so a log (e.g. a variant's) keeps stage headers in
+  // order with the progress lines and shows them while a stage runs.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   return guarded([&] {
     std::unique_ptr<tbb::global_control> threads;
     if (options.threads > 0)
