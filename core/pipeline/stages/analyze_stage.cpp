@@ -35,7 +35,7 @@ Matrix as_picture(const Eigen::Ref<const Matrix>& row, std::pair<Index, Index> s
 // z = g⁻¹(x). With the Z₂-symmetrised flow q(x) = ½[q₀(x) + q₀(−x)], x is first replaced by
 // s·x with the sign s drawn with probability q₀(s·x) / [q₀(x) + q₀(−x)]: then z ~ p exactly when
 // x ~ q, whereas g⁻¹ of the half of x the bare flow does not cover lands far out in the prior's
-// tails. Returns the (possibly flipped) x the latent variables belong to.
+// tails. Flips those rows of x in place (so x stays paired with z) and returns z.
 Matrix orient_and_invert(const Flow& flow, Matrix& x, Rng& rng) {
   Matrix z(x.rows(), x.cols());
   Tape tape;
