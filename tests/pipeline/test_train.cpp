@@ -9,6 +9,7 @@
 #include "support/cli.hpp"
 
 using namespace neuralrg;
+using neuralrg::test::metrics_without_seconds;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
@@ -32,15 +33,6 @@ stages:
       checkpoint_every: 3
       keep_checkpoints: 2
 )";
-
-// metrics.csv without the wall-clock column.
-std::vector<std::string> metrics_without_seconds(const fs::path& dir) {
-  std::istringstream in(read_text(dir / "metrics.csv"));
-  std::vector<std::string> rows;
-  std::string line;
-  while (std::getline(in, line)) rows.push_back(line.substr(0, line.rfind(',')));
-  return rows;
-}
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "util/csv.hpp"
 
 using namespace neuralrg;
+using neuralrg::test::metrics_without_seconds;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
@@ -24,14 +25,6 @@ stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 32, chunk: 16, epochs: 12, checkpoint_every: 0}
   - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.2, leapfrog: 3}, chains: 8, warmup: 2, sweeps: 5}
 )";
-
-// metrics.csv without the wall-clock column.
-std::string metrics_without_seconds(const fs::path& dir) {
-  std::istringstream in(read_text(dir / "metrics.csv"));
-  std::string line, out;
-  while (std::getline(in, line)) out += line.substr(0, line.rfind(',')) + "\n";
-  return out;
-}
 
 }  // namespace
 

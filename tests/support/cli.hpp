@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace neuralrg::test {
 
@@ -22,6 +23,16 @@ inline std::string read_text(const std::filesystem::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// The rows of RUN_DIR/metrics.csv without the wall-clock column (the last one), for comparing
+/// runs that must agree in everything but timing.
+inline std::vector<std::string> metrics_without_seconds(const std::filesystem::path& dir) {
+  std::istringstream in(read_text(dir / "metrics.csv"));
+  std::vector<std::string> rows;
+  std::string line;
+  while (std::getline(in, line)) rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
 }
 
 /// `args` is appended to the executable path as shell words (quote paths with spaces yourself).
