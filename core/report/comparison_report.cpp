@@ -113,7 +113,7 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
       variants.size(), table);
   int figures = 0;
   auto add = [&](const std::string& svg, const std::string& caption) {
-    body += fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, escape(caption));
+    body += figure_html(svg, caption);
     ++figures;
   };
   LinePlot curves{"Learning curves",

@@ -25,15 +25,11 @@ std::string read_text(const fs::path& file) {
   return ss.str();
 }
 
-std::string figure(const std::string& svg, const std::string& caption) {
-  return fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, escape(caption));
-}
-
 struct Page {
   std::string body;
   int figures = 0;
   void add(const std::string& svg, const std::string& caption) {
-    body += figure(svg, caption);
+    body += figure_html(svg, caption);
     ++figures;
   }
 };
@@ -284,6 +280,10 @@ void configuration_section(const fs::path& dir, Page& page) {
 }
 
 }  // namespace
+
+std::string figure_html(const std::string& svg, const std::string& caption) {
+  return fmt::format("<figure>{}<figcaption>{}</figcaption></figure>\n", svg, escape(caption));
+}
 
 std::string html_page(const std::string& title, const std::string& body) {
   return fmt::format(

@@ -11,6 +11,9 @@ namespace neuralrg::report {
 /// are missing are left out. Returns the number of figures drawn.
 int write_run_report(const std::filesystem::path& run_dir, const std::string& title);
 
+/// One figure of a report page: an SVG with its caption.
+std::string figure_html(const std::string& svg, const std::string& caption);
+
 /// The page skeleton every report shares: a title, inline CSS, and `body`.
 std::string html_page(const std::string& title, const std::string& body);
 

@@ -10,7 +10,6 @@
 
 using namespace neuralrg;
 using neuralrg::test::metrics_without_seconds;
-using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
 namespace fs = std::filesystem;
@@ -50,6 +49,11 @@ TEST_CASE("variants run concurrently, match standalone runs, and are compared") 
   const auto parameters = table.numbers("parameters");
   CHECK(parameters[0] > parameters[1]);
   CHECK(fs::exists(tmp.path / "cmp/comparison.html"));
+  // A variant's log keeps the run's own lines in order with its progress lines.
+  const std::string log = neuralrg::test::read_text(tmp.path / "cmp/variants/mera.log");
+  REQUIRE(log.find("run directory:") != std::string::npos);
+  REQUIRE(log.find("train done") != std::string::npos);
+  CHECK(log.find("run directory:") < log.find("train done"));
 
   // The same variant on its own, with two threads: identical training numbers.
   std::string tree = kBase;
@@ -76,9 +80,9 @@ TEST_CASE("variants run concurrently, match standalone runs, and are compared") 
 
 TEST_CASE("a variant whose model cannot be built is refused before the run directory exists") {
   TempDir tmp;
-  const auto pipeline = tmp.write(
-      "bad.yaml", std::string(kBase) + "variants:\n  - {name: fine, set: {}}\n"
-                                       "  - {name: odd, set: {target.L: 6}}\n");
+  const auto pipeline = tmp.write("bad.yaml", std::string(kBase) +
+                                                  "variants:\n  - {name: fine, set: {}}\n"
+                                                  "  - {name: odd, set: {target.L: 6}}\n");
   const auto r = run_cli("run " + pipeline.string() + " --out " + (tmp.path / "cmp").string());
   CHECK(r.status == 2);
   INFO(r.err);
