@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace neuralrg {
 
@@ -38,8 +39,8 @@ SeriesEstimate analyze_series(const std::vector<double>& x) {
   e.tau_int = integrated_autocorrelation_time(x);
   const double from_tau = std::sqrt(var * 2 * e.tau_int / static_cast<double>(n));
   // Binning: as many bins as possible (≤ 32, ≥ 2) of at least 20 τ measurements each.
-  const std::size_t bin = std::max<std::size_t>(
-      {1, static_cast<std::size_t>(std::ceil(20 * e.tau_int)), n / 32});
+  const std::size_t bin =
+      std::max<std::size_t>({1, static_cast<std::size_t>(std::ceil(20 * e.tau_int)), n / 32});
   const std::size_t bins = std::max<std::size_t>(n / bin, 1);
   if (bins >= 2) {
     std::vector<double> means(bins, 0);
@@ -57,6 +58,39 @@ SeriesEstimate analyze_series(const std::vector<double>& x) {
   }
   e.stderr_ = std::max(from_tau, e.binned_stderr);
   return e;
+}
+
+double split_r_hat(const std::vector<std::vector<double>>& sequences) {
+  if (sequences.size() < 2) return std::nan("");
+  const std::size_t n = sequences[0].size() / 2;
+  if (n < 2) return std::nan("");
+  std::vector<double> means;
+  double within = 0;
+  for (const auto& sequence : sequences)
+    for (std::size_t half = 0; half < 2; ++half) {
+      // The odd point of an odd-length sequence is dropped from the middle, as BDA3 does.
+      const std::size_t begin = half == 0 ? 0 : sequence.size() - n;
+      double m = 0;
+      for (std::size_t i = 0; i < n; ++i) m += sequence[begin + i];
+      m /= static_cast<double>(n);
+      double v = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        v += (sequence[begin + i] - m) * (sequence[begin + i] - m);
+      within += v / static_cast<double>(n - 1);
+      means.push_back(m);
+    }
+  const double count = static_cast<double>(means.size());
+  within /= count;
+  double grand = 0;
+  for (double m : means) grand += m;
+  grand /= count;
+  double between = 0;
+  for (double m : means) between += (m - grand) * (m - grand);
+  between *= static_cast<double>(n) / (count - 1);
+  if (within <= 0) return between > 0 ? std::numeric_limits<double>::infinity() : 1.0;
+  const double pooled = (static_cast<double>(n) - 1) / static_cast<double>(n) * within +
+                        between / static_cast<double>(n);
+  return std::sqrt(pooled / within);
 }
 
 }  // namespace neuralrg

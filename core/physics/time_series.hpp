@@ -21,4 +21,11 @@ double integrated_autocorrelation_time(const std::vector<double>& series, double
 /// two, so neither an underestimated τ nor too few bins makes the error bar too small.
 SeriesEstimate analyze_series(const std::vector<double>& series);
 
+/// Split-R̂ (Gelman et al., Bayesian Data Analysis, 3rd ed., § 11.4): every sequence is cut in
+/// half and the between-half-sequence variance of the means is compared with the variance within
+/// them. ≈ 1 when all sequences sample the same stationary distribution; > 1 when they disagree
+/// or drift (a warm-up too short for the chains to forget where they started). The sequences
+/// must have equal lengths; NaN when fewer than 2 sequences or 4 points each.
+double split_r_hat(const std::vector<std::vector<double>>& sequences);
+
 }  // namespace neuralrg

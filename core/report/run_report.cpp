@@ -10,6 +10,7 @@
 
 #include "report/svg_plot.hpp"
 #include "report/training_summary.hpp"
+#include "sampling/chain_runner.hpp"
 #include "util/atomic_file.hpp"
 #include "util/csv.hpp"
 
@@ -110,6 +111,12 @@ void training_section(const fs::path& dir, Page& page) {
       sum.seconds_per_epoch, sum.window);
 }
 
+std::string r_hat_cell(double r_hat) {
+  if (!std::isfinite(r_hat)) return "—";
+  return r_hat > kRHatWarning ? fmt::format("<strong>{:.3f} ⚠</strong>", r_hat)
+                              : fmt::format("{:.3f}", r_hat);
+}
+
 void sampling_section(const fs::path& dir, Page& page) {
   const fs::path file = dir / "observables.csv";
   if (!fs::exists(file)) return;
@@ -120,7 +127,7 @@ void sampling_section(const fs::path& dir, Page& page) {
              c_space = *t.column("space"), c_obs = *t.column("observable");
   const auto mean = t.numbers("mean"), err = t.numbers("stderr"), exact = t.numbers("exact"),
              acc = t.numbers("acceptance"), tau = t.numbers("tau_int"),
-             ess = t.numbers("ess_per_second");
+             ess = t.numbers("ess_per_second"), r_hat = t.numbers("r_hat");
   std::vector<std::string> runs, observables;
   auto index_of = [](std::vector<std::string>& list, const std::string& s) {
     auto it = std::find(list.begin(), list.end(), s);
@@ -163,15 +170,20 @@ void sampling_section(const fs::path& dir, Page& page) {
   page.add(render(a), "Mean acceptance of the measured sweeps.");
   page.body +=
       "<table><tr><th>stage</th><th>observable</th><th>mean</th><th>stderr</th>"
-      "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th></tr>\n";
+      "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th><th>split R̂</th></tr>\n";
   for (std::size_t i = 0; i < t.rows.size(); ++i)
     page.body += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{:.6f}</td><td>{:.2g}</td><td>{}</td>"
-        "<td>{:.3g}</td><td>{:.3f}</td><td>{:.4g}</td></tr>\n",
+        "<td>{:.3g}</td><td>{:.3f}</td><td>{:.4g}</td><td>{}</td></tr>\n",
         escape(runs[static_cast<std::size_t>(run_index[i])]), escape(t.rows[i][c_obs]), mean[i],
         err[i], i < exact.size() && std::isfinite(exact[i]) ? fmt::format("{:.6f}", exact[i]) : "—",
-        tau[i], acc[i], ess[i]);
-  page.body += "</table>\n";
+        tau[i], acc[i], ess[i], r_hat_cell(i < r_hat.size() ? r_hat[i] : std::nan("")));
+  page.body +=
+      "</table>\n<p>Split R̂ compares groups of chains and the halves of their time series; "
+      "above " +
+      fmt::format("{}", kRHatWarning) +
+      " (marked) the chains had not forgotten their "
+      "start, and the error bar is not trustworthy.</p>\n";
 }
 
 std::vector<Matrix> read_configurations(const fs::path& file, Index rows, Index cols) {

@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace neuralrg {
@@ -14,7 +15,8 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   std::vector<ChainChunk> chunks(static_cast<std::size_t>(n_chunks));
   auto rows_of = [&](Index c) { return std::min(o.chunk, o.chains - c * o.chunk); };
   auto for_each_chunk = [&](auto&& body) {
-    tbb::parallel_for(Index{0}, n_chunks, [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
+    tbb::parallel_for(Index{0}, n_chunks,
+                      [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
   };
 
   for_each_chunk([&](Index c, ChainChunk& chunk) {
@@ -28,6 +30,14 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   });
 
   std::vector<std::vector<double>> series(n_obs);
+  const Index groups = std::min(kRHatGroups, o.chains);
+  // group_series[k][g]: the time series of observable k averaged over the chains of group g.
+  std::vector<std::vector<std::vector<double>>> group_series(
+      n_obs, std::vector<std::vector<double>>(static_cast<std::size_t>(groups)));
+  std::vector<double> group_sum(static_cast<std::size_t>(groups));
+  std::vector<Index> group_size(static_cast<std::size_t>(groups), 0);
+  for (Index chain = 0; chain < o.chains; ++chain)
+    ++group_size[static_cast<std::size_t>(chain * groups / o.chains)];
   std::vector<Matrix> measured(static_cast<std::size_t>(n_chunks));
   std::vector<Matrix> physical(static_cast<std::size_t>(n_chunks));  // reused every measurement
   double acceptance_sum = 0;
@@ -58,7 +68,17 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
     if (measure)
       for (std::size_t k = 0; k < n_obs; ++k) {
         double total = 0;
-        for (const auto& m : measured) total += m.col(static_cast<Index>(k)).sum();
+        std::fill(group_sum.begin(), group_sum.end(), 0.0);
+        for (Index c = 0; c < n_chunks; ++c) {
+          const Matrix& m = measured[static_cast<std::size_t>(c)];
+          for (Index r = 0; r < m.rows(); ++r)
+            group_sum[static_cast<std::size_t>((c * o.chunk + r) * groups / o.chains)] +=
+                m(r, static_cast<Index>(k));
+        }
+        for (std::size_t g = 0; g < group_sum.size(); ++g) {
+          total += group_sum[g];
+          group_series[k][g].push_back(group_sum[g] / static_cast<double>(group_size[g]));
+        }
         series[k].push_back(total / static_cast<double>(o.chains));
       }
   }
@@ -68,9 +88,10 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   result.measurements = series.empty() ? 0 : static_cast<long long>(series[0].size());
   for (std::size_t k = 0; k < n_obs; ++k) {
     const SeriesEstimate e = analyze_series(series[k]);
-    result.observables.push_back({observables[k].name, e,
-                                  static_cast<double>(o.chains) *
-                                      static_cast<double>(series[k].size()) / (2 * e.tau_int)});
+    result.observables.push_back(
+        {observables[k].name, e,
+         static_cast<double>(o.chains) * static_cast<double>(series[k].size()) / (2 * e.tau_int),
+         split_r_hat(group_series[k])});
   }
   result.final_x.resize(o.chains, space.dim());
   for (Index c = 0; c < n_chunks; ++c) {

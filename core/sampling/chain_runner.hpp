@@ -16,16 +16,24 @@ struct ChainOptions {
   long long warmup = 100;
   long long sweeps = 100;
   long long measure_every = 1;
-  Index chunk = 64;            ///< Chains per parallel task (results do not depend on threads).
+  Index chunk = 64;  ///< Chains per parallel task (results do not depend on threads).
   std::uint64_t seed = 0;
   std::string stream = "sample";
 };
 
 struct ObservableResult {
   std::string name;
-  SeriesEstimate estimate;  ///< Over the time series of chain averages.
+  SeriesEstimate estimate;   ///< Over the time series of chain averages.
   double effective_samples;  ///< chains × measurements / (2 τ_int)
+  /// Split-R̂ over the time series of kRHatGroups groups of consecutive chains: > 1.05 means the
+  /// groups disagree or drift, so the warm-up was too short and the error bar cannot be trusted.
+  double r_hat;
 };
+
+inline constexpr Index kRHatGroups = 8;
+/// Vehtari et al. (2021) recommend 1.01 for final results; 1.05 flags only clear failures, so
+/// short exploratory runs do not warn on noise.
+inline constexpr double kRHatWarning = 1.05;
 
 struct ChainResult {
   std::vector<ObservableResult> observables;

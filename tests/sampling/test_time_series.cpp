@@ -49,3 +49,26 @@ TEST_CASE("error bars cover the truth at the advertised rate") {
   const double naive = std::sqrt(var / (x.size() - 1) / x.size());
   CHECK(e.stderr_ / naive == doctest::Approx(3.0).epsilon(0.15));
 }
+
+TEST_CASE("split R-hat: a hand-computed case") {
+  // Halves [0,2] [4,6] [1,1] [1,1]: W = 1, B = 2/3 · 12 = 8, R̂ = √(½ · 1 + 8/2) = √4.5.
+  CHECK(split_r_hat({{0, 2, 4, 6}, {1, 1, 1, 1}}) == doctest::Approx(std::sqrt(4.5)));
+  CHECK(std::isnan(split_r_hat({{0, 1, 2, 3}})));
+  CHECK(std::isnan(split_r_hat({{0, 1, 2}, {0, 1, 2}})));
+}
+
+TEST_CASE("split R-hat is 1 for stationary chains and flags drift and stuck chains") {
+  std::vector<std::vector<double>> stationary, relaxing, stuck;
+  for (std::uint64_t c = 0; c < 8; ++c) {
+    stationary.push_back(ar1(0.5, 2000, 10 + c));
+    relaxing.push_back(stationary.back());
+    for (std::size_t t = 0; t < relaxing.back().size(); ++t)  // starts 10 σ off, forgets slowly
+      relaxing.back()[t] += 10 * std::pow(0.995, static_cast<double>(t));
+    stuck.push_back(stationary.back());
+    if (c == 0)
+      for (double& v : stuck.back()) v += 2;
+  }
+  CHECK(split_r_hat(stationary) == doctest::Approx(1.0).epsilon(0.01));
+  CHECK(split_r_hat(relaxing) > 1.1);
+  CHECK(split_r_hat(stuck) > 1.05);
+}

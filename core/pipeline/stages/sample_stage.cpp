@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "pipeline/checkpoint.hpp"
@@ -32,27 +33,39 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   const fs::path file = ctx.dir / "observables.csv";
   // Rows of other stages are kept; this stage's rows (left by an interrupted earlier attempt)
   // are replaced, and the whole table is rewritten atomically.
-  std::string rows =
+  const std::string header =
       "stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,"
-      "seconds,ess_per_second,exact\n";
+      "seconds,ess_per_second,exact,r_hat";
+  std::string rows = header + "\n";
   if (std::ifstream in(file); in) {
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line))
-      if (!line.empty() && line.substr(0, line.find(',')) != std::to_string(index))
-        rows += line + "\n";
+      if (!line.empty() && line.substr(0, line.find(',')) != std::to_string(index)) {
+        // Rows written before a column was added get it empty, so the table stays rectangular.
+        const auto missing = std::count(header.begin(), header.end(), ',') -
+                             std::count(line.begin(), line.end(), ',');
+        rows +=
+            line + std::string(static_cast<std::size_t>(std::max<long>(missing, 0)), ',') + "\n";
+      }
   }
   const auto declared = ctx.target->observables();
   for (std::size_t k = 0; k < r.observables.size(); ++k) {
     const auto& o = r.observables[k];
     const auto exact = declared[k].exact;
-    rows += fmt::format("{},{},{},{},{:.12g},{:.6g},{:.4g},{:.4f},{},{:.3f},{:.6g},{}\n", index,
-                        use.factory->name, space_name, o.name, o.estimate.mean, o.estimate.stderr_,
-                        o.estimate.tau_int, r.acceptance, r.measurements * options.chains,
-                        r.seconds, o.effective_samples / std::max(r.seconds, 1e-9),
-                        exact ? fmt::format("{:.12g}", *exact) : std::string());
-    fmt::print("  {:<18} {:.6f} ± {:.6f}  (τ_int {:.2f}, acceptance {:.3f})\n", o.name,
-               o.estimate.mean, o.estimate.stderr_, o.estimate.tau_int, r.acceptance);
+    rows +=
+        fmt::format("{},{},{},{},{:.12g},{:.6g},{:.4g},{:.4f},{},{:.3f},{:.6g},{},{:.4f}\n", index,
+                    use.factory->name, space_name, o.name, o.estimate.mean, o.estimate.stderr_,
+                    o.estimate.tau_int, r.acceptance, r.measurements * options.chains, r.seconds,
+                    o.effective_samples / std::max(r.seconds, 1e-9),
+                    exact ? fmt::format("{:.12g}", *exact) : std::string(), o.r_hat);
+    fmt::print("  {:<18} {:.6f} ± {:.6f}  (τ_int {:.2f}, acceptance {:.3f}, R̂ {:.3f})\n", o.name,
+               o.estimate.mean, o.estimate.stderr_, o.estimate.tau_int, r.acceptance, o.r_hat);
+    if (o.r_hat > kRHatWarning)
+      fmt::print(
+          "  warning: R̂ of {} is {:.3f} > {}: groups of chains disagree or drift, so the "
+          "warm-up was too short and the error bar is not trustworthy; raise warmup\n",
+          o.name, o.r_hat, kRHatWarning);
   }
   write_file_atomic(file, rows);
   if (p.boolean("save_samples"))
