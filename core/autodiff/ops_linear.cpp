@@ -9,14 +9,6 @@ namespace {
 // Beyond these widths Eigen's blocked GEMM wins over the streaming kernel.
 constexpr Index kSmallWidth = 32;
 
-
-// The weight gradient: one long dot product per weight, since Eigen's GEMM would spend its time
-// packing at these shapes.
-void weight_gradient(const MatrixMap& g, const MatrixMap& x, MatrixMap gw) {
-  for (Index k = 0; k < gw.cols(); ++k)
-    for (Index j = 0; j < gw.rows(); ++j) gw(j, k) += g.col(j).dot(x.col(k));
-}
-
 // Pushes g (the adjoint of x·Wᵀ + b) into x, W and b.
 void linear_backward(const Scalar* g_data, Index rows, Node* x, Node* w, Node* b) {
   const MatrixMap g(const_cast<Scalar*>(g_data), rows, w->rows);
@@ -24,14 +16,14 @@ void linear_backward(const Scalar* g_data, Index rows, Node* x, Node* w, Node* b
   if (x->needs_grad) {
     // ∂/∂X = G·W: B(n = input k, k' = output j) = W(j, k), at j + k·out.
     if (small)
-      detail::small_gemm(g_data, rows, w->rows, w->value_data, w->rows, 1, w->cols,
-                         x->adjoint_data, true, nullptr);
+      detail::small_gemm(g_data, rows, w->rows, w->value_data, w->rows, 1, w->cols, x->adjoint_data,
+                         true, nullptr);
     else
       x->adjoint().noalias() += g * w->value();
   }
   if (w->needs_grad) {
     if (small)
-      weight_gradient(g, x->value(), w->adjoint());
+      detail::small_gemm_tn(g_data, rows, w->rows, x->value_data, w->cols, w->adjoint_data);
     else
       w->adjoint().noalias() += g.transpose() * x->value();
   }
@@ -57,9 +49,15 @@ struct DenseNode final : Node {
     MatrixMap g = tape->scratch(rows, cols);
     const auto y = value().array();
     switch (act) {
-      case Activation::Identity: g = adjoint(); break;
-      case Activation::Elu: g.array() = adjoint().array() * (y.min(Scalar(0)) + 1); break;
-      case Activation::Tanh: g.array() = adjoint().array() * (1 - y.square()); break;
+      case Activation::Identity:
+        g = adjoint();
+        break;
+      case Activation::Elu:
+        g.array() = adjoint().array() * (y.min(Scalar(0)) + 1);
+        break;
+      case Activation::Tanh:
+        g.array() = adjoint().array() * (1 - y.square());
+        break;
     }
     linear_backward(g.data(), rows, x, w, b);
   }
@@ -80,9 +78,8 @@ bool linear_forward(Var x, Var W, Var b, MatrixMap out, Activation act = Activat
                           : act == Activation::Tanh ? detail::Epilogue::Tanh
                                                     : detail::Epilogue::None;
     // B(n = output j, k) = W(j, k), at j + k·out.
-    detail::small_gemm(x.node()->value_data, x.rows(), x.cols(), W.node()->value_data, 1,
-                       W.rows(), W.rows(), out.data(), false, b ? b.node()->value_data : nullptr,
-                       epilogue);
+    detail::small_gemm(x.node()->value_data, x.rows(), x.cols(), W.node()->value_data, 1, W.rows(),
+                       W.rows(), out.data(), false, b ? b.node()->value_data : nullptr, epilogue);
     return true;
   }
   out.noalias() = x.value() * W.value().transpose();
@@ -111,11 +108,14 @@ Var dense(Var x, Var W, Var b, Activation act) {
   MatrixMap out = node->value();
   if (linear_forward(x, W, b, out, act)) return Var(node);
   switch (act) {
-    case Activation::Identity: break;
+    case Activation::Identity:
+      break;
     case Activation::Elu:
       out.array() = out.array().max(Scalar(0)) + out.array().min(Scalar(0)).exp() - 1;
       break;
-    case Activation::Tanh: out.array() = 1 - 2 / ((2 * out.array()).exp() + 1); break;
+    case Activation::Tanh:
+      out.array() = 1 - 2 / ((2 * out.array()).exp() + 1);
+      break;
   }
   return Var(node);
 }

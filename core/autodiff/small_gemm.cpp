@@ -18,8 +18,12 @@ inline Vec load(const Scalar* p) {
   std::memcpy(&v, p, sizeof(Vec));
   return v;
 }
-inline void store(Scalar* p, Vec v) { std::memcpy(p, &v, sizeof(Vec)); }
-inline Vec splat(Scalar s) { return Vec{s, s, s, s}; }
+inline void store(Scalar* p, Vec v) {
+  std::memcpy(p, &v, sizeof(Vec));
+}
+inline Vec splat(Scalar s) {
+  return Vec{s, s, s, s};
+}
 
 typedef long long VecI __attribute__((vector_size(4 * sizeof(long long))));
 static_assert(sizeof(Scalar) == 8, "the vector exp below is written for double");
@@ -34,10 +38,18 @@ inline Vec vexp(Vec x) {
   const Vec n = (x * splat(1.4426950408889634) + shifter) - shifter;
   const Vec r = (x - n * splat(0.6931471803691238)) - n * splat(1.9082149292705877e-10);
   Vec p = splat(1.0 / 6227020800.0);
-  const double inv_factorial[] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0,
-                                  1.0 / 362880.0,    1.0 / 40320.0,    1.0 / 5040.0,
-                                  1.0 / 720.0,       1.0 / 120.0,      1.0 / 24.0,
-                                  1.0 / 6.0,         0.5,              1.0,
+  const double inv_factorial[] = {1.0 / 479001600.0,
+                                  1.0 / 39916800.0,
+                                  1.0 / 3628800.0,
+                                  1.0 / 362880.0,
+                                  1.0 / 40320.0,
+                                  1.0 / 5040.0,
+                                  1.0 / 720.0,
+                                  1.0 / 120.0,
+                                  1.0 / 24.0,
+                                  1.0 / 6.0,
+                                  0.5,
+                                  1.0,
                                   1.0};
   for (double c : inv_factorial) p = p * r + splat(c);
   const VecI bits = (__builtin_convertvector(n, VecI) + 1023) << 52;
@@ -46,31 +58,35 @@ inline Vec vexp(Vec x) {
 
 inline Vec epilogue(Vec v, Epilogue e) {
   switch (e) {
-    case Epilogue::None: return v;
+    case Epilogue::None:
+      return v;
     case Epilogue::Elu: {  // max(v, 0) + e^{min(v, 0)} − 1
       const Vec zero = splat(0.0);
       return (v > zero ? v : zero) + vexp(v < zero ? v : zero) - splat(1.0);
     }
-    case Epilogue::Tanh: return splat(1.0) - splat(2.0) / (vexp(splat(2.0) * v) + splat(1.0));
+    case Epilogue::Tanh:
+      return splat(1.0) - splat(2.0) / (vexp(splat(2.0) * v) + splat(1.0));
   }
   return v;
 }
 
 inline Scalar epilogue(Scalar v, Epilogue e) {
   switch (e) {
-    case Epilogue::None: return v;
-    case Epilogue::Elu: return v > 0 ? v : std::expm1(v);
-    case Epilogue::Tanh: return std::tanh(v);
+    case Epilogue::None:
+      return v;
+    case Epilogue::Elu:
+      return v > 0 ? v : std::expm1(v);
+    case Epilogue::Tanh:
+      return std::tanh(v);
   }
   return v;
 }
 
 // Two output columns per pass share every load of A; eight accumulators stay in registers.
 template <bool Accumulate>
-inline void two_columns_block(const Scalar* __restrict a, Index rows, Index K,
-                              const Scalar* w0, const Scalar* w1, Index b_k,
-                              Scalar* __restrict c0, Scalar* __restrict c1, Scalar init0,
-                              Scalar init1, Epilogue e) {
+inline void two_columns_block(const Scalar* __restrict a, Index rows, Index K, const Scalar* w0,
+                              const Scalar* w1, Index b_k, Scalar* __restrict c0,
+                              Scalar* __restrict c1, Scalar init0, Scalar init1, Epilogue e) {
   Vec acc0[kVecs], acc1[kVecs];
   for (Index v = 0; v < kVecs; ++v) {
     acc0[v] = Accumulate ? load(c0 + v * kLanes) : splat(init0);
@@ -101,7 +117,8 @@ inline void one_column_block(const Scalar* __restrict a, Index rows, Index K, co
     const Vec x0 = splat(w0[k * b_k]);
     for (Index v = 0; v < kVecs; ++v) acc0[v] += x0 * load(col + v * kLanes);
   }
-  for (Index v = 0; v < kVecs; ++v) store(c0 + v * kLanes, Accumulate ? acc0[v] : epilogue(acc0[v], e));
+  for (Index v = 0; v < kVecs; ++v)
+    store(c0 + v * kLanes, Accumulate ? acc0[v] : epilogue(acc0[v], e));
 }
 
 // Leftover rows (fewer than a block), one at a time.
@@ -132,7 +149,60 @@ void blocks(const Scalar* a, Index rows, Index K, const Scalar* b, Index b_n, In
   if (full < rows) tail_rows(a, rows, full, K, b, b_n, b_k, N, c, Accumulate, bias, e);
 }
 
+// One JT × KT tile of G = Aᵀ·B, accumulated in vectors over all full vectors of rows, then
+// reduced across lanes; the leftover rows are added one at a time.
+template <int JT, int KT>
+void tn_tile(const Scalar* a, Index rows, const Scalar* b, Index j0, Index k0, Index J, Scalar* g) {
+  Vec acc[JT][KT];
+  for (int j = 0; j < JT; ++j)
+    for (int k = 0; k < KT; ++k) acc[j][k] = splat(0.0);
+  const Index full = rows / kLanes * kLanes;
+  for (Index r = 0; r < full; r += kLanes) {
+    Vec av[JT];
+    for (int j = 0; j < JT; ++j) av[j] = load(a + (j0 + j) * rows + r);
+    for (int k = 0; k < KT; ++k) {
+      const Vec bv = load(b + (k0 + k) * rows + r);
+      for (int j = 0; j < JT; ++j) acc[j][k] += av[j] * bv;
+    }
+  }
+  for (int j = 0; j < JT; ++j)
+    for (int k = 0; k < KT; ++k) {
+      Scalar sum = (acc[j][k][0] + acc[j][k][1]) + (acc[j][k][2] + acc[j][k][3]);
+      for (Index r = full; r < rows; ++r) sum += a[(j0 + j) * rows + r] * b[(k0 + k) * rows + r];
+      g[(j0 + j) + (k0 + k) * J] += sum;
+    }
+}
+
+template <int JT>
+void tn_row_of_tiles(const Scalar* a, Index rows, const Scalar* b, Index K, Index j0, Index J,
+                     Scalar* g) {
+  Index k0 = 0;
+  for (; k0 + 5 <= K; k0 += 5) tn_tile<JT, 5>(a, rows, b, j0, k0, J, g);
+  switch (K - k0) {
+    case 4:
+      tn_tile<JT, 4>(a, rows, b, j0, k0, J, g);
+      break;
+    case 3:
+      tn_tile<JT, 3>(a, rows, b, j0, k0, J, g);
+      break;
+    case 2:
+      tn_tile<JT, 2>(a, rows, b, j0, k0, J, g);
+      break;
+    case 1:
+      tn_tile<JT, 1>(a, rows, b, j0, k0, J, g);
+      break;
+    default:
+      break;
+  }
+}
+
 }  // namespace
+
+void small_gemm_tn(const Scalar* a, Index rows, Index J, const Scalar* b, Index K, Scalar* g) {
+  Index j0 = 0;
+  for (; j0 + 2 <= J; j0 += 2) tn_row_of_tiles<2>(a, rows, b, K, j0, J, g);
+  if (j0 < J) tn_row_of_tiles<1>(a, rows, b, K, j0, J, g);
+}
 
 void small_gemm(const Scalar* a, Index rows, Index K, const Scalar* b, Index b_n, Index b_k,
                 Index N, Scalar* c, bool accumulate, const Scalar* bias, Epilogue e) {

@@ -19,4 +19,9 @@ void small_gemm(const Scalar* a, Index rows, Index K, const Scalar* b, Index b_n
                 Index N, Scalar* c, bool accumulate, const Scalar* bias,
                 Epilogue epilogue = Epilogue::None);
 
+/// G(j, k) += Σ_r A(r, j) · B(r, k) for column-major A (rows × J), B (rows × K) and G (J × K):
+/// the weight gradient of a dense layer. Tiles of 2 × 5 outputs stay in registers over all rows,
+/// so each column is streamed J/2 + K/5 times instead of once per output.
+void small_gemm_tn(const Scalar* a, Index rows, Index J, const Scalar* b, Index K, Scalar* g);
+
 }  // namespace neuralrg::detail

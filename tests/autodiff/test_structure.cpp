@@ -43,7 +43,10 @@ TEST_CASE("linear: value and gradients for x, W and b") {
 }
 
 TEST_CASE("dense: the fused layer equals linear followed by its activation, gradients match") {
-  const Matrix x = random_matrix(6, 4, 31);
+  // 6 rows run the kernels' scalar tails only; 37 also their vector blocks (16 rows, 4 lanes).
+  for (const Index rows : {6, 37}) {
+  CAPTURE(rows);
+  const Matrix x = random_matrix(rows, 4, 31);
   Parameter W{"W", random_matrix(3, 4, 32), {}};
   Parameter b{"b", random_matrix(1, 3, 33), {}};
   using Unfused = Var (*)(Var);
@@ -62,6 +65,7 @@ TEST_CASE("dense: the fused layer equals linear followed by its activation, grad
         [&, act = act](Tape& t) { return dense(t.constant(x), t.param(W), t.param(b), act); }, {&W, &b});
     INFO(report.message);
     CHECK(report.ok);
+  }
   }
 }
 
