@@ -35,7 +35,8 @@ inline Vec vexp(Vec x) {
   x = x < splat(-708.0) ? splat(-708.0) : x;
   x = x > splat(709.0) ? splat(709.0) : x;
   const Vec shifter = splat(6755399441055744.0);  // 1.5·2^52: adding it rounds to an integer
-  const Vec n = (x * splat(1.4426950408889634) + shifter) - shifter;
+  const Vec shifted = x * splat(1.4426950408889634) + shifter;  // 1.5·2^52 + n, exactly
+  const Vec n = shifted - shifter;
   const Vec r = (x - n * splat(0.6931471803691238)) - n * splat(1.9082149292705877e-10);
   Vec p = splat(1.0 / 6227020800.0);
   const double inv_factorial[] = {1.0 / 479001600.0,
@@ -52,22 +53,31 @@ inline Vec vexp(Vec x) {
                                   1.0,
                                   1.0};
   for (double c : inv_factorial) p = p * r + splat(c);
-  const VecI bits = (__builtin_convertvector(n, VecI) + 1023) << 52;
+  // AVX2 has no vector double → int64 conversion (it would run lane by lane); n already sits in
+  // the low mantissa bits of `shifted`, so an integer subtraction extracts it.
+  const VecI bits = (((VecI)shifted - (VecI)shifter) + 1023) << 52;
   return p * (Vec)bits;
 }
 
-inline Vec epilogue(Vec v, Epilogue e) {
-  switch (e) {
-    case Epilogue::None:
-      return v;
-    case Epilogue::Elu: {  // max(v, 0) + e^{min(v, 0)} − 1
-      const Vec zero = splat(0.0);
-      return (v > zero ? v : zero) + vexp(v < zero ? v : zero) - splat(1.0);
-    }
-    case Epilogue::Tanh:
-      return splat(1.0) - splat(2.0) / (vexp(splat(2.0) * v) + splat(1.0));
+template <Epilogue E>
+inline Vec epilogue(Vec v) {
+  if constexpr (E == Epilogue::Elu) {  // max(v, 0) + e^{min(v, 0)} − 1
+    const Vec zero = splat(0.0);
+    return (v > zero ? v : zero) + vexp(v < zero ? v : zero) - splat(1.0);
+  } else if constexpr (E == Epilogue::Tanh) {
+    return splat(1.0) - splat(2.0) / (vexp(splat(2.0) * v) + splat(1.0));
+  } else {
+    return v;
   }
-  return v;
+}
+
+// Applied to a finished block from L1 rather than to the accumulators in registers: the exp's
+// constants and temporaries no longer compete with eight live accumulators, which spilled.
+template <Epilogue E>
+void epilogue_block(Scalar* c, Index rows, Index N) {
+  for (Index n = 0; n < N; ++n)
+    for (Index v = 0; v < kVecs; ++v)
+      store(c + n * rows + v * kLanes, epilogue<E>(load(c + n * rows + v * kLanes)));
 }
 
 inline Scalar epilogue(Scalar v, Epilogue e) {
@@ -86,7 +96,7 @@ inline Scalar epilogue(Scalar v, Epilogue e) {
 template <bool Accumulate>
 inline void two_columns_block(const Scalar* __restrict a, Index rows, Index K, const Scalar* w0,
                               const Scalar* w1, Index b_k, Scalar* __restrict c0,
-                              Scalar* __restrict c1, Scalar init0, Scalar init1, Epilogue e) {
+                              Scalar* __restrict c1, Scalar init0, Scalar init1) {
   Vec acc0[kVecs], acc1[kVecs];
   for (Index v = 0; v < kVecs; ++v) {
     acc0[v] = Accumulate ? load(c0 + v * kLanes) : splat(init0);
@@ -102,14 +112,14 @@ inline void two_columns_block(const Scalar* __restrict a, Index rows, Index K, c
     }
   }
   for (Index v = 0; v < kVecs; ++v) {
-    store(c0 + v * kLanes, Accumulate ? acc0[v] : epilogue(acc0[v], e));
-    store(c1 + v * kLanes, Accumulate ? acc1[v] : epilogue(acc1[v], e));
+    store(c0 + v * kLanes, acc0[v]);
+    store(c1 + v * kLanes, acc1[v]);
   }
 }
 
 template <bool Accumulate>
 inline void one_column_block(const Scalar* __restrict a, Index rows, Index K, const Scalar* w0,
-                             Index b_k, Scalar* __restrict c0, Scalar init0, Epilogue e) {
+                             Index b_k, Scalar* __restrict c0, Scalar init0) {
   Vec acc0[kVecs];
   for (Index v = 0; v < kVecs; ++v) acc0[v] = Accumulate ? load(c0 + v * kLanes) : splat(init0);
   for (Index k = 0; k < K; ++k) {
@@ -117,8 +127,7 @@ inline void one_column_block(const Scalar* __restrict a, Index rows, Index K, co
     const Vec x0 = splat(w0[k * b_k]);
     for (Index v = 0; v < kVecs; ++v) acc0[v] += x0 * load(col + v * kLanes);
   }
-  for (Index v = 0; v < kVecs; ++v)
-    store(c0 + v * kLanes, Accumulate ? acc0[v] : epilogue(acc0[v], e));
+  for (Index v = 0; v < kVecs; ++v) store(c0 + v * kLanes, acc0[v]);
 }
 
 // Leftover rows (fewer than a block), one at a time.
@@ -141,10 +150,12 @@ void blocks(const Scalar* a, Index rows, Index K, const Scalar* b, Index b_n, In
     for (; n + 1 < N; n += 2)
       two_columns_block<Accumulate>(a + r0, rows, K, b + n * b_n, b + (n + 1) * b_n, b_k,
                                     c + n * rows + r0, c + (n + 1) * rows + r0,
-                                    bias ? bias[n] : Scalar(0), bias ? bias[n + 1] : Scalar(0), e);
+                                    bias ? bias[n] : Scalar(0), bias ? bias[n + 1] : Scalar(0));
     if (n < N)
       one_column_block<Accumulate>(a + r0, rows, K, b + n * b_n, b_k, c + n * rows + r0,
-                                   bias ? bias[n] : Scalar(0), e);
+                                   bias ? bias[n] : Scalar(0));
+    if (e == Epilogue::Elu) epilogue_block<Epilogue::Elu>(c + r0, rows, N);
+    if (e == Epilogue::Tanh) epilogue_block<Epilogue::Tanh>(c + r0, rows, N);
   }
   if (full < rows) tail_rows(a, rows, full, K, b, b_n, b_k, N, c, Accumulate, bias, e);
 }
