@@ -21,6 +21,7 @@ struct SamplingSummary {
   std::string sampler;  ///< "hmc (latent)"
   double acceptance;
   double tau_int;  ///< The largest over the stage's observables.
+  double r_hat;    ///< The largest over the stage's observables (NaN in tables without it).
 };
 
 // Per sample stage index, in stage order.
@@ -28,14 +29,16 @@ std::map<int, SamplingSummary> summarize_sampling(const fs::path& dir) {
   std::map<int, SamplingSummary> out;
   if (!fs::exists(dir / "observables.csv")) return out;
   const CsvTable t = read_csv(dir / "observables.csv");
-  const auto stage = t.numbers("stage"), acc = t.numbers("acceptance"), tau = t.numbers("tau_int");
+  const auto stage = t.numbers("stage"), acc = t.numbers("acceptance"), tau = t.numbers("tau_int"),
+             r_hat = t.numbers("r_hat");
   const auto c_sampler = *t.column("sampler"), c_space = *t.column("space");
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     auto [it, fresh] = out.try_emplace(static_cast<int>(stage[i]));
     if (fresh)
       it->second = {fmt::format("{} ({})", t.rows[i][c_sampler], t.rows[i][c_space]), acc[i],
-                    tau[i]};
+                    tau[i], std::nan("")};
     it->second.tau_int = std::max(it->second.tau_int, tau[i]);
+    if (i < r_hat.size() && !(r_hat[i] <= it->second.r_hat)) it->second.r_hat = r_hat[i];
   }
   return out;
 }
@@ -68,14 +71,16 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
   std::string csv =
       "variant,status,final_relative_error,best_relative_error,parameters,"
       "seconds_per_epoch,ess";
-  for (int s : sample_stages) csv += fmt::format(",stage{0}_acceptance,stage{0}_tau_int", s);
+  for (int s : sample_stages)
+    csv += fmt::format(",stage{0}_acceptance,stage{0}_tau_int,stage{0}_r_hat", s);
   csv += "\n";
   std::string table =
       "<table><tr><th>variant</th><th>status</th><th>final relative error</th>"
       "<th>best relative error</th><th>parameters</th><th>seconds/epoch</th>"
       "<th>ESS/batch</th>";
   for (int s : sample_stages)
-    table += fmt::format("<th>stage {0} acceptance</th><th>stage {0} τ_int</th>", s);
+    table +=
+        fmt::format("<th>stage {0} acceptance</th><th>stage {0} τ_int</th><th>stage {0} R̂</th>", s);
   table += "<th>report</th></tr>\n";
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const auto& v = variants[i];
@@ -94,8 +99,10 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
       const auto it = sampling[i].find(s);
       const double a = it == sampling[i].end() ? nan : it->second.acceptance;
       const double tau = it == sampling[i].end() ? nan : it->second.tau_int;
-      csv += fmt::format(",{},{}", cell(a), cell(tau));
-      table += fmt::format("<td>{}</td><td>{}</td>", cell(a, "{:.3f}"), cell(tau, "{:.3g}"));
+      const double r_hat = it == sampling[i].end() ? nan : it->second.r_hat;
+      csv += fmt::format(",{},{},{}", cell(a), cell(tau), cell(r_hat));
+      table += fmt::format("<td>{}</td><td>{}</td><td>{}</td>", cell(a, "{:.3f}"),
+                           cell(tau, "{:.3g}"), cell(r_hat, "{:.3f}"));
     }
     const fs::path report = v.dir / "report.html";
     table += fs::exists(report) ? fmt::format("<td><a href=\"{}\">report</a></td>",

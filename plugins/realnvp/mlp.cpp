@@ -20,20 +20,22 @@ Mlp::Mlp(const std::string& name, const std::vector<Index>& widths, ActivationCh
   }
 }
 
-Var Mlp::operator()(Var x, Var input_mask) const {
+Var Mlp::operator()(Var x, Var input_mask, neuralrg::Activation output) const {
   Tape& tape = x.tape();
   for (std::size_t i = 0; i < weights_.size(); ++i) {
     Var W = tape.param(weights_[i]);
     if (i == 0) W = mul(W, input_mask);
     Var b = tape.param(biases_[i]);
     const bool last = i + 1 == weights_.size();
-    if (last || activation_ == ActivationChoice::Softplus) {
-      x = linear(x, W, b);
-      if (!last) x = softplus(x);
+    if (last) {
+      x = output == neuralrg::Activation::Identity ? linear(x, W, b) : dense(x, W, b, output);
+    } else if (activation_ == ActivationChoice::Softplus) {
+      x = softplus(linear(x, W, b));
     } else {
       // One fused op per hidden layer: the pre-activation is never stored.
       x = dense(x, W, b,
-                activation_ == ActivationChoice::Elu ? neuralrg::Activation::Elu : neuralrg::Activation::Tanh);
+                activation_ == ActivationChoice::Elu ? neuralrg::Activation::Elu
+                                                     : neuralrg::Activation::Tanh);
     }
   }
   return x;

@@ -17,9 +17,11 @@ class Mlp {
   Mlp(const std::string& name, const std::vector<neuralrg::Index>& widths, ActivationChoice act,
       neuralrg::Rng& rng);
 
-  /// The network on x; `input_mask` (1×in, 0/1) zeroes inputs by masking the first layer's
-  /// columns, which costs a w×in product instead of a batch×in one.
-  neuralrg::Var operator()(neuralrg::Var x, neuralrg::Var input_mask) const;
+  /// The network on x, with `output` applied to the last layer (fused into it); `input_mask`
+  /// (1×in, 0/1) zeroes inputs by masking the first layer's columns, which costs a w×in product
+  /// instead of a batch×in one.
+  neuralrg::Var operator()(neuralrg::Var x, neuralrg::Var input_mask,
+                           neuralrg::Activation output = neuralrg::Activation::Identity) const;
 
   void collect(std::vector<neuralrg::Parameter*>& out);
 

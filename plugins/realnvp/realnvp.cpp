@@ -13,7 +13,7 @@ namespace {
 using namespace neuralrg;
 
 struct Coupling {
-  RowVector mask;        // 1 = passes through and conditions the update
+  RowVector mask;  // 1 = passes through and conditions the update
   Mlp s_net, t_net;
   mutable Parameter scale;
 };
@@ -87,7 +87,7 @@ class RealNvp final : public Bijector {
     Var mask = tape.constant(c.mask);
     // The masked inputs are unchanged by the coupling, so s and t see the same values in both
     // directions.
-    Var s = mul(neuralrg::tanh(c.s_net(y, mask)), tape.param(c.scale));
+    Var s = mul(c.s_net(y, mask, Activation::Tanh), tape.param(c.scale));
     Var t = c.t_net(y, mask);
     Transformed out = affine_coupling(y, s, t, c.mask, inverse);
     y = out.value;
@@ -101,8 +101,7 @@ class RealNvp final : public Bijector {
 void register_factories(Registry& registry) {
   Schema s;
   s.integer("couplings", 10, "Affine coupling layers per block.").range(1, std::nullopt);
-  s.integers("hidden", std::vector<long long>{10, 10, 10},
-             "Hidden widths of the s and t networks.")
+  s.integers("hidden", std::vector<long long>{10, 10, 10}, "Hidden widths of the s and t networks.")
       .range(1, 4096);
   s.choice("activation", "elu", {"elu", "tanh", "softplus"}, "Hidden-layer activation.");
   s.choice("mask", "random", {"random", "checkerboard"},
