@@ -93,4 +93,21 @@ double split_r_hat(const std::vector<std::vector<double>>& sequences) {
   return std::sqrt(pooled / within);
 }
 
+double between_sequence_stderr(const std::vector<std::vector<double>>& sequences) {
+  const std::size_t m = sequences.size();
+  if (m < 2) return std::nan("");
+  std::vector<double> means;
+  for (const auto& sequence : sequences) {
+    double sum = 0;
+    for (double v : sequence) sum += v;
+    means.push_back(sequence.empty() ? 0.0 : sum / static_cast<double>(sequence.size()));
+  }
+  double grand = 0;
+  for (double v : means) grand += v;
+  grand /= static_cast<double>(m);
+  double var = 0;
+  for (double v : means) var += (v - grand) * (v - grand);
+  return std::sqrt(var / static_cast<double>(m - 1) / static_cast<double>(m));
+}
+
 }  // namespace neuralrg

@@ -28,4 +28,9 @@ SeriesEstimate analyze_series(const std::vector<double>& series);
 /// must have equal lengths; NaN when fewer than 2 sequences or 4 points each.
 double split_r_hat(const std::vector<std::vector<double>>& sequences);
 
+/// Standard error of the grand mean from the spread of the sequences' own means, sd/√M, for M
+/// independent sequences (groups of independent chains). Unlike the time-series errors, it sees
+/// modes the chains do not leave during the run. NaN for fewer than 2 sequences.
+double between_sequence_stderr(const std::vector<std::vector<double>>& sequences);
+
 }  // namespace neuralrg

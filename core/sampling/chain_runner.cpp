@@ -87,11 +87,16 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   result.acceptance = measured_sweeps ? acceptance_sum / static_cast<double>(measured_sweeps) : 0;
   result.measurements = series.empty() ? 0 : static_cast<long long>(series[0].size());
   for (std::size_t k = 0; k < n_obs; ++k) {
-    const SeriesEstimate e = analyze_series(series[k]);
+    SeriesEstimate e = analyze_series(series[k]);
+    const double series_error = e.stderr_;
+    // Groups of independent chains that disagree by more than the time series' error bar reveal
+    // modes the chains did not leave during the run; the error bar must cover that spread too.
+    e.stderr_ = std::max(e.stderr_, between_sequence_stderr(group_series[k]));
+    const double ess_from_tau =
+        static_cast<double>(o.chains) * static_cast<double>(series[k].size()) / (2 * e.tau_int);
+    const double shrink = e.stderr_ > 0 ? series_error / e.stderr_ : 1.0;
     result.observables.push_back(
-        {observables[k].name, e,
-         static_cast<double>(o.chains) * static_cast<double>(series[k].size()) / (2 * e.tau_int),
-         split_r_hat(group_series[k])});
+        {observables[k].name, e, ess_from_tau * shrink * shrink, split_r_hat(group_series[k])});
   }
   result.final_x.resize(o.chains, space.dim());
   for (Index c = 0; c < n_chunks; ++c) {

@@ -23,8 +23,12 @@ struct ChainOptions {
 
 struct ObservableResult {
   std::string name;
-  SeriesEstimate estimate;   ///< Over the time series of chain averages.
-  double effective_samples;  ///< chains × measurements / (2 τ_int)
+  /// Over the time series of chain averages; stderr_ is raised to the spread of the group means
+  /// (between_sequence_stderr) when that is larger.
+  SeriesEstimate estimate;
+  /// chains × measurements / (2 τ_int), reduced by (series error / stderr_)² when the groups'
+  /// spread raised the error bar.
+  double effective_samples;
   /// Split-R̂ over the time series of kRHatGroups groups of consecutive chains: > 1.05 means the
   /// groups disagree or drift, so the warm-up was too short and the error bar cannot be trusted.
   double r_hat;

@@ -72,3 +72,24 @@ TEST_CASE("split R-hat is 1 for stationary chains and flags drift and stuck chai
   CHECK(split_r_hat(relaxing) > 1.1);
   CHECK(split_r_hat(stuck) > 1.05);
 }
+
+TEST_CASE("the spread of sequence means gives the error a stuck chain hides from its time series") {
+  // Eight independent white-noise sequences: sd/√M of their means ≈ the grand mean's error.
+  std::vector<std::vector<double>> fair, stuck;
+  for (std::uint64_t c = 0; c < 8; ++c) fair.push_back(ar1(0.0, 4000, 40 + c));
+  const double fair_error = between_sequence_stderr(fair);
+  CHECK(fair_error == doctest::Approx(1.0 / std::sqrt(8.0 * 4000)).epsilon(0.5));
+  // Half of the sequences sit in a mode at +1, half at −1, and never switch: the pooled time
+  // series looks stationary with a tiny error, the spread of the means does not.
+  for (std::uint64_t c = 0; c < 8; ++c) {
+    stuck.push_back(fair[c]);
+    for (double& v : stuck.back()) v = 0.01 * v + (c % 2 ? 1.0 : -1.0);
+  }
+  std::vector<double> pooled(4000, 0.0);
+  for (const auto& s : stuck)
+    for (std::size_t t = 0; t < pooled.size(); ++t) pooled[t] += s[t] / 8;
+  CHECK(analyze_series(pooled).stderr_ < 1e-3);
+  CHECK(between_sequence_stderr(stuck) ==
+        doctest::Approx(std::sqrt(8.0 / 7.0 / 8.0)).epsilon(0.01));
+  CHECK(std::isnan(between_sequence_stderr({{1.0, 2.0}})));
+}
