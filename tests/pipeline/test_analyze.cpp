@@ -56,6 +56,13 @@ stages:
   const CsvTable stats = read_csv(a / "latent_statistics.csv");
   REQUIRE(stats.rows.size() == 3);
   CHECK(stats.numbers("count") == std::vector<double>{12 * 64, 3 * 64, 64});
+  // KL(π‖q) ≥ 0 for any q; the per-site row is the total over the 16 sites.
+  const CsvTable kl = read_csv(a / "divergence.csv");
+  REQUIRE(kl.rows.size() == 2);
+  const auto value = kl.numbers("value"), err = kl.numbers("stderr");
+  CHECK(value[0] > -3 * err[0]);
+  CHECK(err[0] > 0);
+  CHECK(value[1] == doctest::Approx(value[0] / 16));
   CHECK(read_csv_matrix(a / "mutual_information-physical.csv").rows() == 4);
   CHECK(read_csv_matrix(a / "samples-flow.csv").rows() == 4);
   CHECK(read_csv_matrix(a / "samples-mcmc.csv").cols() == 16);

@@ -6,7 +6,10 @@
 #include <sstream>
 
 #include "pipeline/checkpoint.hpp"
+#include "pipeline/run_context.hpp"
+#include "pipeline/stages/stage_chains.hpp"
 #include "support/cli.hpp"
+#include "support/plugins.hpp"
 
 using namespace neuralrg;
 using neuralrg::test::metrics_without_seconds;
@@ -153,6 +156,33 @@ TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
   CHECK_FALSE(fs::exists(tmp.path / "m"));  // refused before the run directory was made
 }
 
+TEST_CASE("flow_from rebuilds the source run's flow, random masks included, whatever the seed") {
+  TempDir tmp;
+  REQUIRE(run_cli("run " + tmp.write("p.yaml", kPipeline).string() + " --out " +
+                  (tmp.path / "trained").string())
+              .status == 0);
+  const Matrix x = test::random_matrix(5, 16, 77);
+  // ln q(x) of the flow a sample stage of a pipeline with this seed loads from "trained".
+  auto loaded_log_q = [&](const std::string& seed) {
+    std::string yaml = kPipeline;
+    yaml.replace(yaml.find("seed: 5"), 7, seed);
+    yaml = yaml.substr(0, yaml.find("stages:")) +
+           "stages:\n  - sample: {sampler: {plugin: hmc}, flow_from: " +
+           (tmp.path / "trained").string() + "}\n";
+    const PipelineSpec spec = load_pipeline(tmp.write("s.yaml", yaml), {}, test::plugins());
+    RunContext ctx{spec, test::plugins(), tmp.path, nullptr, nullptr};
+    build_model(ctx);
+    load_flow_from(ctx, spec.stages[0].params);
+    Tape tape;
+    tape.freeze_parameters(true);
+    return Matrix(ctx.flow->log_prob(tape.constant(x)).value());
+  };
+  const Matrix same_seed = loaded_log_q("seed: 5"), other_seed = loaded_log_q("seed: 9");
+  CHECK(same_seed.allFinite());
+  // Without the rebuild, seed 9 draws other Real NVP masks under the trained weights.
+  CHECK((same_seed - other_seed).cwiseAbs().maxCoeff() == 0.0);
+}
+
 TEST_CASE("an optimizer that declares no lr is refused before anything runs") {
   TempDir tmp;
   std::string yaml = kPipeline;
@@ -170,11 +200,12 @@ TEST_CASE("sampling gives the same observables on 1 and 2 threads") {
   TempDir tmp;
   std::string yaml = kPipeline;
   yaml = yaml.substr(0, yaml.find("stages:"));
-  yaml += "stages:\n"
-          "  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3, "
-          "adapt: true}, chains: 24, warmup: 4, sweeps: 6}\n"
-          "  - sample: {sampler: {plugin: metropolis, mode: independence}, chains: 24, warmup: 2, "
-          "sweeps: 6}\n";
+  yaml +=
+      "stages:\n"
+      "  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3, "
+      "adapt: true}, chains: 24, warmup: 4, sweeps: 6}\n"
+      "  - sample: {sampler: {plugin: metropolis, mode: independence}, chains: 24, warmup: 2, "
+      "sweeps: 6}\n";
   const auto pipeline = tmp.write("s.yaml", yaml);
   // observables.csv without the wall-clock columns (seconds, ess_per_second).
   auto table = [&](int threads) {

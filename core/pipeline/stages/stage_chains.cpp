@@ -1,5 +1,10 @@
 #include "pipeline/stages/stage_chains.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "config/yaml_document.hpp"
+#include "flow/flow_builder.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "sampling/sampling_spaces.hpp"
 
@@ -9,6 +14,24 @@ namespace fs = std::filesystem;
 void load_flow_from(RunContext& ctx, const Params& p) {
   const std::string& flow_from = p.text("flow_from");
   if (flow_from.empty()) return;  // validated to exist when the pipeline was loaded
+  // Not all of a flow is parameters: Real NVP's random masks, for one, are drawn from the seed
+  // when the flow is built. So the flow is rebuilt as the source run built it (its flow, block
+  // and prior sections and its seed) before it gets the trained weights; weights on another
+  // run's masks would be a different, untrained flow.
+  const fs::path config = fs::path(flow_from) / "config.yaml";
+  if (!fs::exists(config))
+    throw p.error("flow_from",
+                  fmt::format("{} is not a run directory (no config.yaml)", flow_from));
+  const PipelineSpec source = validate_pipeline(load_yaml_file(config), config, ctx.registry);
+  const auto source_target = std::get<TargetFactory>(source.target->factory->factory)(
+      source.target->params, TargetContext{});
+  if (source_target->lattice() != ctx.target->lattice())
+    throw p.error("flow_from", fmt::format("{} trained a flow for lattice {}, this target's is {}",
+                                           flow_from, fmt::join(source_target->lattice(), "×"),
+                                           fmt::join(ctx.target->lattice(), "×")));
+  ctx.flow =
+      build_flow(ctx.target->lattice(), *source.flow, *source.block->factory, source.block->params,
+                 *source.prior->factory, source.prior->params, source.seed);
   const fs::path file = fs::path(flow_from) / "flow.ckpt";
   restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
 }
