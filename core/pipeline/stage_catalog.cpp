@@ -46,7 +46,9 @@ StageKind sample_stage() {
   s.integer("measure_every", 1, "Sweeps between measurements.").range(1, std::nullopt);
   s.boolean("save_samples", false,
             "Write the chains' final physical configurations to samples-stage<i>.bin.");
-  s.text("flow_from", "", "Run directory whose trained flow to load (empty: this run's).");
+  s.text("flow_from", "",
+         "Run directory whose trained flow to load, rebuilt from that run's flow, block, prior and "
+         "seed (empty: this run's).");
   return k;
 }
 
@@ -74,7 +76,9 @@ StageKind analyze_stage() {
   s.boolean("latent_statistics", true, "Mean, variance and excess kurtosis of z per scale.");
   s.boolean("sample_grid", true, "Pictures of flow samples beside Markov-chain configurations.");
   s.integer("grid", 16, "Configurations per picture grid.").range(1, 256);
-  s.text("flow_from", "", "Run directory whose trained flow to load (empty: this run's).");
+  s.text("flow_from", "",
+         "Run directory whose trained flow to load, rebuilt from that run's flow, block, prior and "
+         "seed (empty: this run's).");
   return k;
 }
 
