@@ -187,24 +187,12 @@ void tn_tile(const Scalar* a, Index rows, const Scalar* b, Index j0, Index k0, I
 template <int JT>
 void tn_row_of_tiles(const Scalar* a, Index rows, const Scalar* b, Index K, Index j0, Index J,
                      Scalar* g) {
+  using Tile = void (*)(const Scalar*, Index, const Scalar*, Index, Index, Index, Scalar*);
+  constexpr Tile kNarrower[] = {nullptr, tn_tile<JT, 1>, tn_tile<JT, 2>, tn_tile<JT, 3>,
+                                tn_tile<JT, 4>};
   Index k0 = 0;
   for (; k0 + 5 <= K; k0 += 5) tn_tile<JT, 5>(a, rows, b, j0, k0, J, g);
-  switch (K - k0) {
-    case 4:
-      tn_tile<JT, 4>(a, rows, b, j0, k0, J, g);
-      break;
-    case 3:
-      tn_tile<JT, 3>(a, rows, b, j0, k0, J, g);
-      break;
-    case 2:
-      tn_tile<JT, 2>(a, rows, b, j0, k0, J, g);
-      break;
-    case 1:
-      tn_tile<JT, 1>(a, rows, b, j0, k0, J, g);
-      break;
-    default:
-      break;
-  }
+  if (k0 < K) kNarrower[K - k0](a, rows, b, j0, k0, J, g);
 }
 
 }  // namespace

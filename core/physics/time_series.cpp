@@ -3,15 +3,30 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 
 namespace neuralrg {
+namespace {
+
+double mean_of(std::span<const double> x) {
+  double sum = 0;
+  for (double v : x) sum += v;
+  return sum / static_cast<double>(x.size());
+}
+
+// Σ (x − mean)² / (n − 1).
+double sample_variance(std::span<const double> x, double mean) {
+  double sum = 0;
+  for (double v : x) sum += (v - mean) * (v - mean);
+  return sum / static_cast<double>(x.size() - 1);
+}
+
+}  // namespace
 
 double integrated_autocorrelation_time(const std::vector<double>& x, double c) {
   const std::size_t n = x.size();
   if (n < 2) return 0.5;
-  double mean = 0;
-  for (double v : x) mean += v;
-  mean /= static_cast<double>(n);
+  const double mean = mean_of(x);
   double c0 = 0;
   for (double v : x) c0 += (v - mean) * (v - mean);
   c0 /= static_cast<double>(n);
@@ -30,12 +45,9 @@ SeriesEstimate analyze_series(const std::vector<double>& x) {
   const std::size_t n = x.size();
   SeriesEstimate e{0, 0, 0.5, 0};
   if (n == 0) return e;
-  for (double v : x) e.mean += v;
-  e.mean /= static_cast<double>(n);
+  e.mean = mean_of(x);
   if (n < 2) return e;
-  double var = 0;
-  for (double v : x) var += (v - e.mean) * (v - e.mean);
-  var /= static_cast<double>(n - 1);
+  const double var = sample_variance(x, e.mean);
   e.tau_int = integrated_autocorrelation_time(x);
   const double from_tau = std::sqrt(var * 2 * e.tau_int / static_cast<double>(n));
   // Binning: as many bins as possible (≤ 32, ≥ 2) of at least 20 τ measurements each.
@@ -43,16 +55,9 @@ SeriesEstimate analyze_series(const std::vector<double>& x) {
       std::max<std::size_t>({1, static_cast<std::size_t>(std::ceil(20 * e.tau_int)), n / 32});
   const std::size_t bins = std::max<std::size_t>(n / bin, 1);
   if (bins >= 2) {
-    std::vector<double> means(bins, 0);
-    for (std::size_t b = 0; b < bins; ++b) {
-      for (std::size_t i = 0; i < bin; ++i) means[b] += x[b * bin + i];
-      means[b] /= static_cast<double>(bin);
-    }
-    double m = 0, v = 0;
-    for (double b : means) m += b;
-    m /= static_cast<double>(bins);
-    for (double b : means) v += (b - m) * (b - m);
-    e.binned_stderr = std::sqrt(v / static_cast<double>(bins - 1) / static_cast<double>(bins));
+    std::vector<double> means(bins);
+    for (std::size_t b = 0; b < bins; ++b) means[b] = mean_of(std::span(x).subspan(b * bin, bin));
+    e.binned_stderr = std::sqrt(sample_variance(means, mean_of(means)) / static_cast<double>(bins));
   } else {
     e.binned_stderr = from_tau;
   }
@@ -67,26 +72,14 @@ double split_r_hat(const std::vector<std::vector<double>>& sequences) {
   std::vector<double> means;
   double within = 0;
   for (const auto& sequence : sequences)
-    for (std::size_t half = 0; half < 2; ++half) {
-      // The odd point of an odd-length sequence is dropped from the middle, as BDA3 does.
-      const std::size_t begin = half == 0 ? 0 : sequence.size() - n;
-      double m = 0;
-      for (std::size_t i = 0; i < n; ++i) m += sequence[begin + i];
-      m /= static_cast<double>(n);
-      double v = 0;
-      for (std::size_t i = 0; i < n; ++i)
-        v += (sequence[begin + i] - m) * (sequence[begin + i] - m);
-      within += v / static_cast<double>(n - 1);
-      means.push_back(m);
+    // The odd point of an odd-length sequence is dropped from the middle, as BDA3 does.
+    for (const std::size_t begin : {std::size_t{0}, sequence.size() - n}) {
+      const auto half = std::span(sequence).subspan(begin, n);
+      means.push_back(mean_of(half));
+      within += sample_variance(half, means.back());
     }
-  const double count = static_cast<double>(means.size());
-  within /= count;
-  double grand = 0;
-  for (double m : means) grand += m;
-  grand /= count;
-  double between = 0;
-  for (double m : means) between += (m - grand) * (m - grand);
-  between *= static_cast<double>(n) / (count - 1);
+  within /= static_cast<double>(means.size());
+  const double between = static_cast<double>(n) * sample_variance(means, mean_of(means));
   if (within <= 0) return between > 0 ? std::numeric_limits<double>::infinity() : 1.0;
   const double pooled = (static_cast<double>(n) - 1) / static_cast<double>(n) * within +
                         between / static_cast<double>(n);
@@ -94,20 +87,11 @@ double split_r_hat(const std::vector<std::vector<double>>& sequences) {
 }
 
 double between_sequence_stderr(const std::vector<std::vector<double>>& sequences) {
-  const std::size_t m = sequences.size();
-  if (m < 2) return std::nan("");
+  if (sequences.size() < 2) return std::nan("");
   std::vector<double> means;
-  for (const auto& sequence : sequences) {
-    double sum = 0;
-    for (double v : sequence) sum += v;
-    means.push_back(sequence.empty() ? 0.0 : sum / static_cast<double>(sequence.size()));
-  }
-  double grand = 0;
-  for (double v : means) grand += v;
-  grand /= static_cast<double>(m);
-  double var = 0;
-  for (double v : means) var += (v - grand) * (v - grand);
-  return std::sqrt(var / static_cast<double>(m - 1) / static_cast<double>(m));
+  for (const auto& sequence : sequences)
+    means.push_back(sequence.empty() ? 0.0 : mean_of(sequence));
+  return std::sqrt(sample_variance(means, mean_of(means)) / static_cast<double>(means.size()));
 }
 
 }  // namespace neuralrg

@@ -178,12 +178,11 @@ void sampling_section(const fs::path& dir, Page& page) {
         escape(runs[static_cast<std::size_t>(run_index[i])]), escape(t.rows[i][c_obs]), mean[i],
         err[i], i < exact.size() && std::isfinite(exact[i]) ? fmt::format("{:.6f}", exact[i]) : "—",
         tau[i], acc[i], ess[i], r_hat_cell(i < r_hat.size() ? r_hat[i] : std::nan("")));
-  page.body +=
+  page.body += fmt::format(
       "</table>\n<p>Split R̂ compares groups of chains and the halves of their time series; "
-      "above " +
-      fmt::format("{}", kRHatWarning) +
-      " (marked) the chains had not forgotten their "
-      "start, and the error bar is not trustworthy.</p>\n";
+      "above {} (marked) the chains had not forgotten their start, and the error bar is not "
+      "trustworthy.</p>\n",
+      kRHatWarning);
 }
 
 std::vector<Matrix> read_configurations(const fs::path& file, Index rows, Index cols) {
