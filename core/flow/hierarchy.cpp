@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "flow/tiled_block.hpp"
+
 namespace neuralrg {
 
 Hierarchy::Hierarchy(HierarchyPlan plan, bool shared, const BijectorMaker& make)
@@ -20,9 +22,10 @@ Hierarchy::Hierarchy(HierarchyPlan plan, bool shared, const BijectorMaker& make)
       auto b = make(plan_.width, static_cast<Index>(bijectors_.size()));
       if (!b) throw std::runtime_error("flow: the block factory returned no bijector");
       if (b->width() != plan_.width)
-        throw std::invalid_argument(fmt::format(
-            "flow.block: the block bijector takes {} inputs, but this lattice needs {}",
-            b->width(), plan_.width));
+        throw std::invalid_argument(
+            fmt::format("flow.block: the block bijector takes {} inputs, but this lattice needs {}",
+                        b->width(), plan_.width));
+      parameters_.push_back(b->parameters());
       bijectors_.push_back(std::move(b));
     }
   }
@@ -30,28 +33,27 @@ Hierarchy::Hierarchy(HierarchyPlan plan, bool shared, const BijectorMaker& make)
 
 std::vector<Parameter*> Hierarchy::parameters() const {
   std::vector<Parameter*> out;
-  for (const auto& b : bijectors_)
-    for (Parameter* p : b->parameters()) out.push_back(p);
+  for (const auto& ps : parameters_) out.insert(out.end(), ps.begin(), ps.end());
   return out;
 }
 
 Var Hierarchy::apply_layer(std::size_t l, Var x, Var& log_det, bool inverse) const {
   const LayerPlan& layer = plan_.layers[l];
   const Index batch = x.rows(), w = plan_.width;
-  auto run = [&](const Bijector& b, Var rows) {
-    return inverse ? b.inverse(rows) : b.forward(rows);
+  auto run = [&](std::size_t bijector, Var rows) {
+    return apply_tiled(*bijectors_[bijector], parameters_[bijector], rows, inverse);
   };
   if (shared_) {
     // Rows of `blocks` are (block b, sample s) at b·batch + s.
     const std::vector<Index>& order = element_major_[l];
     Var blocks = reshape(gather_cols(x, order), layer.blocks * batch, w);
-    Transformed t = run(*bijectors_[first_bijector_[l]], blocks);
+    Transformed t = run(first_bijector_[l], blocks);
     log_det = add(log_det, row_sum(reshape(t.log_det, batch, layer.blocks)));
     return scatter_cols(x, reshape(t.value, batch, layer.blocks * w), order);
   }
   for (Index b = 0; b < layer.blocks; ++b) {
     const std::span<const Index> idx(layer.index.data() + b * w, static_cast<std::size_t>(w));
-    Transformed t = run(*bijectors_[first_bijector_[l] + b], gather_cols(x, idx));
+    Transformed t = run(first_bijector_[l] + static_cast<std::size_t>(b), gather_cols(x, idx));
     log_det = add(log_det, t.log_det);
     x = scatter_cols(x, t.value, idx);
   }
@@ -60,8 +62,8 @@ Var Hierarchy::apply_layer(std::size_t l, Var x, Var& log_det, bool inverse) con
 
 Transformed Hierarchy::inverse(Var x) const {
   if (x.cols() != plan_.sites())
-    throw std::invalid_argument(fmt::format("flow inverse: expected {} columns (sites), got {}",
-                                            plan_.sites(), x.cols()));
+    throw std::invalid_argument(
+        fmt::format("flow inverse: expected {} columns (sites), got {}", plan_.sites(), x.cols()));
   Var log_det = x.tape().filled(x.rows(), 1, 0);
   for (std::size_t l = 0; l < plan_.layers.size(); ++l) x = apply_layer(l, x, log_det, true);
   return {x, log_det};
@@ -69,8 +71,8 @@ Transformed Hierarchy::inverse(Var x) const {
 
 Transformed Hierarchy::forward(Var z) const {
   if (z.cols() != plan_.sites())
-    throw std::invalid_argument(fmt::format("flow forward: expected {} columns (sites), got {}",
-                                            plan_.sites(), z.cols()));
+    throw std::invalid_argument(
+        fmt::format("flow forward: expected {} columns (sites), got {}", plan_.sites(), z.cols()));
   Var log_det = z.tape().filled(z.rows(), 1, 0);
   for (std::size_t l = plan_.layers.size(); l-- > 0;) z = apply_layer(l, z, log_det, false);
   return {z, log_det};

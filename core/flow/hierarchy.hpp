@@ -38,7 +38,8 @@ class Hierarchy {
   HierarchyPlan plan_;
   bool shared_;
   std::vector<std::unique_ptr<Bijector>> bijectors_;
-  std::vector<std::size_t> first_bijector_;  ///< Per layer, index into bijectors_.
+  std::vector<std::vector<Parameter*>> parameters_;  ///< Per bijector, fixed at construction.
+  std::vector<std::size_t> first_bijector_;          ///< Per layer, index into bijectors_.
   /// Per layer, the sites in element-major order (column c·blocks + b is element c of block b):
   /// with column-major storage, gathering in this order makes the (batch × blocks·w) matrix the
   /// same memory as the (blocks·batch × w) matrix of block rows, so no copy is needed.

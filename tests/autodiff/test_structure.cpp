@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "neuralrg/testing.hpp"
 #include "support/gradient_check.hpp"
@@ -45,27 +46,30 @@ TEST_CASE("linear: value and gradients for x, W and b") {
 TEST_CASE("dense: the fused layer equals linear followed by its activation, gradients match") {
   // 6 rows run the kernels' scalar tails only; 37 also their vector blocks (16 rows, 4 lanes).
   for (const Index rows : {6, 37}) {
-  CAPTURE(rows);
-  const Matrix x = random_matrix(rows, 4, 31);
-  Parameter W{"W", random_matrix(3, 4, 32), {}};
-  Parameter b{"b", random_matrix(1, 3, 33), {}};
-  using Unfused = Var (*)(Var);
-  const std::vector<std::pair<Activation, Unfused>> cases = {
-      {Activation::Identity, [](Var v) { return v; }},
-      {Activation::Elu, [](Var v) { return elu(v); }},
-      {Activation::Tanh, [](Var v) { return neuralrg::tanh(v); }}};
-  for (const auto& [act, unfused] : cases) {
-    CAPTURE(static_cast<int>(act));
-    Tape tape;
-    const Matrix fused = dense(tape.constant(x), tape.param(W), tape.param(b), act).value();
-    const Matrix reference = unfused(linear(tape.constant(x), tape.param(W), tape.param(b))).value();
-    CHECK((fused - reference).cwiseAbs().maxCoeff() < 1e-14);
-    require_gradient([&, act = act](Var v) { return dense(v, v.tape().param(W), v.tape().param(b), act); }, x);
-    const auto report = testing::check_parameter_gradient(
-        [&, act = act](Tape& t) { return dense(t.constant(x), t.param(W), t.param(b), act); }, {&W, &b});
-    INFO(report.message);
-    CHECK(report.ok);
-  }
+    CAPTURE(rows);
+    const Matrix x = random_matrix(rows, 4, 31);
+    Parameter W{"W", random_matrix(3, 4, 32), {}};
+    Parameter b{"b", random_matrix(1, 3, 33), {}};
+    using Unfused = Var (*)(Var);
+    const std::vector<std::pair<Activation, Unfused>> cases = {
+        {Activation::Identity, [](Var v) { return v; }},
+        {Activation::Elu, [](Var v) { return elu(v); }},
+        {Activation::Tanh, [](Var v) { return neuralrg::tanh(v); }}};
+    for (const auto& [act, unfused] : cases) {
+      CAPTURE(static_cast<int>(act));
+      Tape tape;
+      const Matrix fused = dense(tape.constant(x), tape.param(W), tape.param(b), act).value();
+      const Matrix reference =
+          unfused(linear(tape.constant(x), tape.param(W), tape.param(b))).value();
+      CHECK((fused - reference).cwiseAbs().maxCoeff() < 1e-14);
+      require_gradient(
+          [&, act = act](Var v) { return dense(v, v.tape().param(W), v.tape().param(b), act); }, x);
+      const auto report = testing::check_parameter_gradient(
+          [&, act = act](Tape& t) { return dense(t.constant(x), t.param(W), t.param(b), act); },
+          {&W, &b});
+      INFO(report.message);
+      CHECK(report.ok);
+    }
   }
 }
 
@@ -74,17 +78,41 @@ TEST_CASE("dense's vectorised activations are accurate over the whole range") {
   const Index n = 64;
   Matrix x(n, 3);
   for (Index r = 0; r < n; ++r)
-    for (Index c = 0; c < 3; ++c) x(r, c) = -745.0 + 775.0 * static_cast<double>(r * 3 + c) / (3 * n - 1);
+    for (Index c = 0; c < 3; ++c)
+      x(r, c) = -745.0 + 775.0 * static_cast<double>(r * 3 + c) / (3 * n - 1);
   Parameter W{"W", Matrix::Identity(3, 3), {}};
   Tape tape;
   const Matrix elu_out = dense(tape.constant(x), tape.param(W), Var(), Activation::Elu).value();
   const Matrix x_small = x / 40.0;  // tanh saturates beyond ~20
-  const Matrix tanh_out = dense(tape.constant(x_small), tape.param(W), Var(), Activation::Tanh).value();
+  const Matrix tanh_out =
+      dense(tape.constant(x_small), tape.param(W), Var(), Activation::Tanh).value();
   for (Index i = 0; i < x.size(); ++i) {
     const double v = x.data()[i];
     const double expected = v > 0 ? v : std::expm1(v);
     CHECK(std::abs(elu_out.data()[i] - expected) <= 2e-15 * std::max(1.0, std::abs(expected)));
     CHECK(std::abs(tanh_out.data()[i] - std::tanh(x_small.data()[i])) <= 4e-16 * 4);
+  }
+}
+
+TEST_CASE("dense's vectorised activations propagate NaN and infinities") {
+  // A diverging step must surface as a non-finite loss: the clamps may not turn NaN into a number.
+  Matrix x = Matrix::Constant(32, 2, 0.5);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  x(3, 0) = nan;
+  x(20, 1) = nan;
+  x(7, 0) = inf;
+  x(8, 1) = -inf;
+  Parameter W{"W", Matrix::Identity(2, 2), {}};
+  for (Activation act : {Activation::Elu, Activation::Tanh}) {
+    CAPTURE(static_cast<int>(act));
+    Tape tape;
+    const Matrix y = dense(tape.constant(x), tape.param(W), Var(), act).value();
+    CHECK(std::isnan(y(3, 0)));
+    CHECK(std::isnan(y(20, 1)));
+    CHECK(y(7, 0) == (act == Activation::Elu ? inf : 1.0));
+    CHECK(y(8, 1) == -1.0);
+    CHECK(std::isfinite(y(0, 0)));
   }
 }
 
@@ -129,10 +157,8 @@ TEST_CASE("gather, scatter-add, scatter, concat, slice and reshape") {
 
   require_gradient([](Var v) { return gather_cols(v, gather_index); }, x);
   require_gradient([](Var v) { return scatter_add_cols(v, 6, scatter_index); }, y);
-  require_gradient(
-      [&](Var v) { return scatter_cols(v, v.tape().constant(y), scatter_index); }, x);
-  require_gradient(
-      [&](Var v) { return scatter_cols(v.tape().constant(x), v, scatter_index); }, y);
+  require_gradient([&](Var v) { return scatter_cols(v, v.tape().constant(y), scatter_index); }, x);
+  require_gradient([&](Var v) { return scatter_cols(v.tape().constant(x), v, scatter_index); }, y);
   require_gradient([&](Var v) { return concat_cols(v, v.tape().constant(y)); }, x);
   require_gradient([&](Var v) { return concat_cols(v.tape().constant(y), v); }, x);
   require_gradient([](Var v) { return slice_cols(v, 2, 3); }, x);
@@ -150,9 +176,9 @@ TEST_CASE("affine coupling: inverse undoes forward, log-dets cancel, gradients m
   static RowVector mask(4);
   mask << 1, 0, 0, 1;
   Tape tape;
-  Transformed fwd = affine_coupling(tape.constant(y), tape.constant(s), tape.constant(t), mask, false);
-  Transformed back =
-      affine_coupling(fwd.value, tape.constant(s), tape.constant(t), mask, true);
+  Transformed fwd =
+      affine_coupling(tape.constant(y), tape.constant(s), tape.constant(t), mask, false);
+  Transformed back = affine_coupling(fwd.value, tape.constant(s), tape.constant(t), mask, true);
   CHECK((back.value.value() - y).cwiseAbs().maxCoeff() < 1e-13);
   CHECK((fwd.log_det.value() + back.log_det.value()).cwiseAbs().maxCoeff() < 1e-13);
   CHECK(fwd.log_det.value()(0, 0) == doctest::Approx(s(0, 1) + s(0, 2)));

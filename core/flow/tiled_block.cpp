@@ -1,0 +1,104 @@
+#include "flow/tiled_block.hpp"
+
+#include <algorithm>
+
+namespace neuralrg {
+namespace {
+
+// One scratch tape per thread: a chunk's forward and backward passes run on one thread, and a
+// bijector never nests another tiled layer, so a tile's work is finished before the next begins.
+Tape& scratch_tape() {
+  thread_local Tape tape;
+  return tape;
+}
+
+Transformed run(const Bijector& b, Var x, bool inverse) {
+  return inverse ? b.inverse(x) : b.forward(x);
+}
+
+// log|det J| per row: its adjoint is read by the TiledBlockNode created right after it, which
+// the backward sweep reaches first but only once every consumer of both outputs is done.
+struct LogDetNode final : Node {
+  void backward() override {}
+};
+
+struct TiledBlockNode final : Node {
+  TiledBlockNode(const Bijector* b_, Parameter* const* params_, std::size_t n_params_, Node* x_,
+                 Node* log_det_, Index tile_, bool inverse_, bool train_params_)
+      : b(b_),
+        params(params_),
+        n_params(n_params_),
+        x(x_),
+        log_det(log_det_),
+        tile(tile_),
+        inverse(inverse_),
+        train_params(train_params_) {}
+  const Bijector* b;
+  Parameter* const* params;
+  std::size_t n_params;
+  Node* x;
+  Node* log_det;
+  Index tile;
+  bool inverse;
+  bool train_params;
+
+  void forward_tiles() {
+    Tape& sub = scratch_tape();
+    for (Index r0 = 0; r0 < rows; r0 += tile) {
+      const Index n = std::min(tile, rows - r0);
+      sub.reset();
+      sub.freeze_parameters(true);
+      Transformed t = run(*b, sub.constant(x->value().middleRows(r0, n)), inverse);
+      value().middleRows(r0, n) = t.value.value();
+      log_det->value().middleRows(r0, n) = t.log_det.value();
+    }
+  }
+
+  void backward() override {
+    Tape& sub = scratch_tape();
+    thread_local Matrix seed;
+    for (Index r0 = 0; r0 < rows; r0 += tile) {
+      const Index n = std::min(tile, rows - r0);
+      sub.reset();
+      sub.freeze_parameters(!train_params);
+      const auto x_tile = x->value().middleRows(r0, n);
+      Var in = x->needs_grad ? sub.input(x_tile) : sub.constant(x_tile);
+      Transformed t = run(*b, in, inverse);
+      Var outputs = concat_cols(t.value, t.log_det);
+      if (!outputs.needs_grad()) continue;
+      seed.resize(n, cols + 1);
+      seed.leftCols(cols) = adjoint().middleRows(r0, n);
+      seed.col(cols) = log_det->adjoint().middleRows(r0, n);
+      sub.backward(outputs, seed);
+      if (x->needs_grad) x->adjoint().middleRows(r0, n) += in.adjoint();
+      if (!train_params) continue;
+      for (std::size_t i = 0; i < n_params; ++i)
+        if (auto g = sub.param_grad(*params[i])) tape->param(*params[i]).adjoint() += *g;
+    }
+  }
+};
+
+}  // namespace
+
+Transformed apply_tiled(const Bijector& b, std::span<Parameter* const> params, Var x, bool inverse,
+                        Index tile_rows) {
+  if (x.rows() <= tile_rows) return run(b, x, inverse);
+  if (x.cols() != b.width())
+    throw std::invalid_argument("bijector: expected " + std::to_string(b.width()) +
+                                " columns, got " + std::to_string(x.cols()));
+  Tape& tape = x.tape();
+  const bool train_params = !tape.parameters_frozen() && !params.empty();
+  // The caller's parameter leaves exist before the backward sweep zeroes adjoints, so the tiles
+  // can accumulate into them.
+  if (train_params)
+    for (Parameter* p : params) tape.param(*p);
+  const bool needs_grad = x.needs_grad() || train_params;
+  auto* log_det = tape.make_node<LogDetNode>(x.rows(), 1, needs_grad);
+  auto* node = tape.make_node<TiledBlockNode>(x.rows(), x.cols(), needs_grad, &b, params.data(),
+                                              params.size(), x.node(), log_det, tile_rows, inverse,
+                                              train_params);
+  node->forward_tiles();
+  return {Var(node), Var(log_det)};
+}
+
+}  // namespace neuralrg
