@@ -12,7 +12,7 @@ struct CouplingNode final : Node {
   Node* s;
   Node* t;
   const Scalar* mask;
-  const Scalar* exp_s;  // e^{s} (generative) or e^{−s} (inverse), saved by the forward pass
+  const Scalar* exp_s;  // e^{s} (generative) or e^{−s} (inverse) in the updated columns
   bool inverse;
 
   void backward() override {
@@ -66,7 +66,8 @@ struct QuadraticNode final : Node {
     const ConstMatrixMap ax(a_x, x->rows, x->cols);
     MatrixMap adj = x->adjoint();
     const MatrixMap g = adjoint();
-    for (Index c = 0; c < adj.cols(); ++c) adj.col(c).array() += g.col(0).array() * ax.col(c).array();
+    for (Index c = 0; c < adj.cols(); ++c)
+      adj.col(c).array() += g.col(0).array() * ax.col(c).array();
   }
 };
 
@@ -80,14 +81,18 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
   if (s.rows() != y.rows() || s.cols() != y.cols()) detail::shape_error(op, "s must match y", y, s);
   if (t.rows() != y.rows() || t.cols() != y.cols()) detail::shape_error(op, "t must match y", y, t);
   if (mask.cols() != y.cols())
-    detail::shape_error(op, fmt::format("mask has {} entries for {} columns", mask.cols(),
-                                        y.cols()));
+    detail::shape_error(op,
+                        fmt::format("mask has {} entries for {} columns", mask.cols(), y.cols()));
   Tape& tape = y.tape();
+  // e^{±s} only where the mask updates: the passed-through columns never read it.
   MatrixMap e = tape.scratch(y.rows(), y.cols());
-  if (inverse)
-    e.array() = (-s.value().array()).exp();
-  else
-    e.array() = s.value().array().exp();
+  for (Index c = 0; c < y.cols(); ++c) {
+    if (mask(c) != 0) continue;
+    if (inverse)
+      e.col(c).array() = (-s.value().col(c).array()).exp();
+    else
+      e.col(c).array() = s.value().col(c).array().exp();
+  }
   const bool grad = y.needs_grad() || s.needs_grad() || t.needs_grad();
   MatrixMap complement = tape.scratch(1, y.cols());
   complement.array() = 1 - mask.array();

@@ -51,16 +51,22 @@ inline Vec at_most(Vec v, Vec hi) {
 }
 #endif
 
-// e^x for x in [−708, 709] (callers clamp): x = n ln 2 + r with |r| ≤ ln 2 / 2, e^r by a degree-11
-// Chebyshev fit (3e-18 from e^r, below the rounding of its evaluation), 2^n assembled in the
-// exponent bits. No division, so it runs at FMA speed where Eigen's Padé form waits on a divide;
-// the ELU layers make this the hottest code of a flow pass, so every operation counts.
-inline Vec vexp(Vec x) {
+// e^x in place for M vectors with x in [−708, 709] (callers clamp): x = n ln 2 + r with
+// |r| ≤ ln 2 / 2, e^r by a degree-11 Chebyshev fit (3e-18 from e^r, below the rounding of its
+// evaluation), 2^n assembled in the exponent bits. No division, so it runs at FMA speed where
+// Eigen's Padé form waits on a divide. The ELU layers make this the hottest code of a flow pass:
+// one vector's Horner chain is 11 dependent FMAs, so M independent chains advance side by side.
+template <int M>
+inline void vexp(Vec (&x)[M]) {
   // Adding 1.5·2^52 rounds to an integer; the extra 1023 leaves n + bias in the low mantissa bits.
   const Vec shifter = splat(6755399441055744.0 + 1023.0);
-  const Vec shifted = x * splat(1.4426950408889634) + shifter;
-  const Vec n = shifted - shifter;
-  const Vec r = (x - n * splat(0.6931471803691238)) - n * splat(1.9082149292705877e-10);
+  Vec shifted[M], r[M], p[M];
+  for (int m = 0; m < M; ++m) {
+    shifted[m] = x[m] * splat(1.4426950408889634) + shifter;
+    const Vec n = shifted[m] - shifter;
+    r[m] = (x[m] - n * splat(0.6931471803691238)) - n * splat(1.9082149292705877e-10);
+    p[m] = splat(2.5110037721946562e-08);
+  }
   constexpr double kCoefficients[] = {2.7632639789868395e-07,
                                       2.7557240918265525e-06,
                                       2.480148548192088e-05,
@@ -72,24 +78,30 @@ inline Vec vexp(Vec x) {
                                       0.5000000000000019,
                                       1.0,
                                       1.0};
-  Vec p = splat(2.5110037721946562e-08);
-  for (double c : kCoefficients) p = p * r + splat(c);
+  for (double c : kCoefficients)
+    for (int m = 0; m < M; ++m) p[m] = p[m] * r[m] + splat(c);
   // AVX2 has no vector double → int64 conversion (it would run lane by lane); n + 1023 already
   // sits in the low mantissa bits of `shifted`, so an integer subtraction extracts it.
-  const VecI bits = ((VecI)shifted - (VecI)splat(6755399441055744.0)) << 52;
-  return p * (Vec)bits;
+  for (int m = 0; m < M; ++m) {
+    const VecI bits = ((VecI)shifted[m] - (VecI)splat(6755399441055744.0)) << 52;
+    x[m] = p[m] * (Vec)bits;
+  }
 }
 
-template <Epilogue E>
-inline Vec epilogue(Vec v) {
+template <Epilogue E, int M>
+inline void epilogue(Vec (&v)[M]) {
   if constexpr (E == Epilogue::Elu) {  // max(v, 0) + e^{min(v, 0)} − 1
     const Vec zero = splat(0.0);
-    return at_least(v, zero) + vexp(at_least(at_most(v, zero), splat(-708.0))) - splat(1.0);
+    Vec e[M];
+    for (int m = 0; m < M; ++m) e[m] = at_least(at_most(v[m], zero), splat(-708.0));
+    vexp(e);
+    for (int m = 0; m < M; ++m) v[m] = at_least(v[m], zero) + e[m] - splat(1.0);
   } else if constexpr (E == Epilogue::Tanh) {
-    const Vec two_v = at_most(at_least(splat(2.0) * v, splat(-708.0)), splat(709.0));
-    return splat(1.0) - splat(2.0) / (vexp(two_v) + splat(1.0));
-  } else {
-    return v;
+    Vec e[M];
+    for (int m = 0; m < M; ++m)
+      e[m] = at_most(at_least(splat(2.0) * v[m], splat(-708.0)), splat(709.0));
+    vexp(e);
+    for (int m = 0; m < M; ++m) v[m] = splat(1.0) - splat(2.0) / (e[m] + splat(1.0));
   }
 }
 
@@ -97,9 +109,12 @@ inline Vec epilogue(Vec v) {
 // constants and temporaries no longer compete with eight live accumulators, which spilled.
 template <Epilogue E>
 void epilogue_block(Scalar* c, Index rows, Index N) {
-  for (Index n = 0; n < N; ++n)
-    for (Index v = 0; v < kVecs; ++v)
-      store(c + n * rows + v * kLanes, epilogue<E>(load(c + n * rows + v * kLanes)));
+  for (Index n = 0; n < N; ++n) {
+    Vec v[kVecs];
+    for (Index i = 0; i < kVecs; ++i) v[i] = load(c + n * rows + i * kLanes);
+    epilogue<E>(v);
+    for (Index i = 0; i < kVecs; ++i) store(c + n * rows + i * kLanes, v[i]);
+  }
 }
 
 inline Scalar epilogue(Scalar v, Epilogue e) {

@@ -1,6 +1,7 @@
 #include "flow/tiled_block.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace neuralrg {
 namespace {
@@ -57,6 +58,11 @@ struct TiledBlockNode final : Node {
   void backward() override {
     Tape& sub = scratch_tape();
     thread_local Matrix seed;
+    thread_local std::vector<Node*> param_leaves;  // on the caller's tape, looked up once
+    param_leaves.clear();
+    if (train_params)
+      for (std::size_t i = 0; i < n_params; ++i)
+        param_leaves.push_back(tape->param(*params[i]).node());
     for (Index r0 = 0; r0 < rows; r0 += tile) {
       const Index n = std::min(tile, rows - r0);
       sub.reset();
@@ -73,7 +79,7 @@ struct TiledBlockNode final : Node {
       if (x->needs_grad) x->adjoint().middleRows(r0, n) += in.adjoint();
       if (!train_params) continue;
       for (std::size_t i = 0; i < n_params; ++i)
-        if (auto g = sub.param_grad(*params[i])) tape->param(*params[i]).adjoint() += *g;
+        if (auto g = sub.param_grad(*params[i])) param_leaves[i]->adjoint() += *g;
     }
   }
 };
