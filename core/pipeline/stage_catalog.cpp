@@ -25,8 +25,9 @@ StageKind train_stage() {
   s.integer("keep_checkpoints", 3, "Checkpoints kept on disk (oldest removed).")
       .range(1, std::nullopt);
   s.integer("chunk", 0,
-            "Samples per parallel chunk; 0 = auto (4096 / sites, within [16, 256]). Memory "
-            "grows with it; results depend on it but not on the thread count.")
+            "Samples per parallel chunk; 0 = auto (65536 / sites, within [1, 256], and at least 8 "
+            "chunks per batch). Memory grows with it; results depend on it but not on the "
+            "thread count.")
       .range(0, std::nullopt);
   return k;
 }

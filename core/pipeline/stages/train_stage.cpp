@@ -110,13 +110,15 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   }
   std::ofstream metrics(metrics_file, std::ios::app);
 
-  // A chunk's tape holds every intermediate of its samples, so the automatic size keeps a chunk's
-  // rows (samples × sites) near 4096 (~0.1 GiB of tape per thread at L = 16), and cuts a batch
-  // into at least 8 chunks so that small lattices still run in parallel.
+  // A chunk's tape keeps each flow layer's inputs and outputs (the block networks' intermediates
+  // live only on a per-thread tile tape), ~10² doubles per site and sample; the automatic size
+  // keeps a chunk's samples × sites near 2^16 (~50 MB of tape per thread), and cuts a batch into
+  // at least 8 chunks so that small lattices still run in parallel. Larger chunks amortise the
+  // per-op cost of the top layers, which have few blocks.
   const Index chunk =
       p.integer("chunk") > 0
           ? static_cast<Index>(p.integer("chunk"))
-          : std::max<Index>(1, std::min({std::clamp<Index>(4096 / flow.sites(), 16, 256),
+          : std::max<Index>(1, std::min({std::clamp<Index>((Index{1} << 16) / flow.sites(), 1, 256),
                                          (batch + 7) / 8}));
   ChunkRunner runner(chunk);
   GradientReducer reducer;
@@ -163,7 +165,8 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
     optimizer->step(params, static_cast<Scalar>(lr));
 
     const double seconds =
-        elapsed_before + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        elapsed_before +
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::optional<double> rel =
         exact ? std::optional<double>((stats.mean - *exact) / std::abs(*exact)) : std::nullopt;
     metrics << fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n", epoch,
