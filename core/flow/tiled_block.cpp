@@ -1,17 +1,44 @@
 #include "flow/tiled_block.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace neuralrg {
 namespace {
 
-// One scratch tape per thread: a chunk's forward and backward passes run on one thread, and a
-// bijector never nests another tiled layer, so a tile's work is finished before the next begins.
-Tape& scratch_tape() {
-  thread_local Tape tape;
-  return tape;
-}
+// A tile's tape and buffers.
+struct Scratch {
+  Tape tape;
+  Matrix seed;
+  std::vector<Node*> param_leaves;  // on the caller's tape, looked up once per backward
+};
+
+// Scratch per thread, one per nesting level: a tile's work normally ends before the next tile
+// starts, but a bijector that waits on TBB work may have this thread pick up another chunk's
+// layer in the middle, which must not reset the scratch still in use.
+class ScratchLease {
+ public:
+  ScratchLease() {
+    if (depth() == pool().size()) pool().push_back(std::make_unique<Scratch>());
+    scratch_ = pool()[depth()++].get();
+  }
+  ~ScratchLease() { --depth(); }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch* operator->() const { return scratch_; }
+
+ private:
+  static std::vector<std::unique_ptr<Scratch>>& pool() {
+    thread_local std::vector<std::unique_ptr<Scratch>> scratches;
+    return scratches;
+  }
+  static std::size_t& depth() {
+    thread_local std::size_t in_use = 0;
+    return in_use;
+  }
+  Scratch* scratch_;
+};
 
 Transformed run(const Bijector& b, Var x, bool inverse) {
   return inverse ? b.inverse(x) : b.forward(x);
@@ -44,7 +71,8 @@ struct TiledBlockNode final : Node {
   bool train_params;
 
   void forward_tiles() {
-    Tape& sub = scratch_tape();
+    const ScratchLease scratch;
+    Tape& sub = scratch->tape;
     for (Index r0 = 0; r0 < rows; r0 += tile) {
       const Index n = std::min(tile, rows - r0);
       sub.reset();
@@ -56,9 +84,10 @@ struct TiledBlockNode final : Node {
   }
 
   void backward() override {
-    Tape& sub = scratch_tape();
-    thread_local Matrix seed;
-    thread_local std::vector<Node*> param_leaves;  // on the caller's tape, looked up once
+    const ScratchLease scratch;
+    Tape& sub = scratch->tape;
+    Matrix& seed = scratch->seed;
+    std::vector<Node*>& param_leaves = scratch->param_leaves;
     param_leaves.clear();
     if (train_params)
       for (std::size_t i = 0; i < n_params; ++i)

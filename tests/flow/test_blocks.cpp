@@ -26,9 +26,9 @@ void require_conformant(Bijector& b) {
 
 TEST_CASE("realnvp passes the conformance kit") {
   for (Index width : {4, 2}) {
-    for (const char* yaml : {"{plugin: realnvp}",
-                             "{plugin: realnvp, couplings: 3, hidden: [7], activation: tanh}",
-                             "{plugin: realnvp, couplings: 2, mask: checkerboard, activation: softplus}"}) {
+    for (const char* yaml :
+         {"{plugin: realnvp}", "{plugin: realnvp, couplings: 3, hidden: [7], activation: tanh}",
+          "{plugin: realnvp, couplings: 2, mask: checkerboard, activation: softplus}"}) {
       CAPTURE(width);
       CAPTURE(yaml);
       auto b = test::make_bijector(yaml, width);
@@ -44,7 +44,9 @@ TEST_CASE("realnvp has the published parameter count and starts volume preservin
   for (Parameter* p : b->parameters()) n += p->value.size();
   CHECK(n == 6320);  // 10 × (2 × 314 + 4)
   Tape t;
-  CHECK(b->forward(t.constant(test::random_matrix(5, 4, 1))).log_det.value().cwiseAbs().maxCoeff() == 0.0);
+  CHECK(
+      b->forward(t.constant(test::random_matrix(5, 4, 1))).log_det.value().cwiseAbs().maxCoeff() ==
+      0.0);
 }
 
 TEST_CASE("wavelet_linear passes the conformance kit, fixed and trainable") {
@@ -83,4 +85,25 @@ TEST_CASE("the conformance kit fails a bijector whose log-det is wrong") {
   const auto report = testing::check_bijector(liar);
   CHECK_FALSE(report.ok);
   CHECK(report.message.find("log-det") != std::string::npos);
+}
+
+TEST_CASE("the conformance kit fails a bijector whose rows depend on the batch") {
+  // Exactly invertible and volume preserving, but it shifts by the number of rows: fine for one
+  // row at a time, wrong once the host evaluates a layer in tiles.
+  class BatchShift final : public Bijector {
+   public:
+    Index width() const override { return 4; }
+    std::vector<Parameter*> parameters() override { return {}; }
+    Transformed forward(Var z) const override {
+      if (z.cols() != 4) throw std::invalid_argument("batch shift: 4 columns");
+      return {shift(z, 0.1 * static_cast<double>(z.rows() - 1)), z.tape().filled(z.rows(), 1, 0)};
+    }
+    Transformed inverse(Var x) const override {
+      if (x.cols() != 4) throw std::invalid_argument("batch shift: 4 columns");
+      return {shift(x, -0.1 * static_cast<double>(x.rows() - 1)), x.tape().filled(x.rows(), 1, 0)};
+    }
+  } batch_shift;
+  const auto report = testing::check_bijector(batch_shift);
+  CHECK_FALSE(report.ok);
+  CHECK(report.message.find("evaluated alone") != std::string::npos);
 }

@@ -81,3 +81,48 @@ TEST_CASE("a layer no larger than one tile runs directly on the caller's tape") 
   CHECK(tape.size() > 20);  // every coupling op recorded here, no tiled node
   CHECK(t.value.rows() == 16);
 }
+
+TEST_CASE("a tiled layer started inside another tile's pass does not disturb it") {
+  // As when a bijector waits on TBB work and this thread picks up another chunk's layer: the
+  // wrapper runs a whole tiled layer on another tape in the middle of each of its own passes.
+  auto inner = test::make_bijector("{plugin: realnvp, couplings: 2}", 4);
+  const std::vector<Parameter*> inner_params = inner->parameters();
+  class Interrupted final : public Bijector {
+   public:
+    Interrupted(Bijector& b, std::span<Parameter* const> p) : b_(b), params_(p) {}
+    Index width() const override { return 4; }
+    std::vector<Parameter*> parameters() override { return b_.parameters(); }
+    Transformed forward(Var z) const override {
+      interrupt();
+      return b_.forward(z);
+    }
+    Transformed inverse(Var x) const override {
+      interrupt();
+      return b_.inverse(x);
+    }
+
+   private:
+    void interrupt() const {
+      Tape other;
+      Var in = other.input(test::random_matrix(40, 4, 9));
+      other.backward(sum(apply_tiled(b_, params_, in, false, 16).value));
+    }
+    Bijector& b_;
+    std::span<Parameter* const> params_;
+  } interrupted(*inner, inner_params);
+
+  const Matrix x = test::random_matrix(37, 4, 4);
+  for (bool frozen : {false, true}) {
+    CAPTURE(frozen);
+    const Pass plain = run(*inner, x, frozen, [&](Var in) {
+      return apply_tiled(*inner, inner_params, in, false, 16);
+    });
+    const Pass nested = run(*inner, x, frozen, [&](Var in) {
+      return apply_tiled(interrupted, inner_params, in, false, 16);
+    });
+    CHECK(max_abs_diff(plain.value, nested.value) == 0.0);
+    CHECK(max_abs_diff(plain.input_grad, nested.input_grad) == 0.0);
+    for (std::size_t i = 0; i < inner_params.size(); ++i)
+      CHECK(max_abs_diff(plain.param_grads[i], nested.param_grads[i]) == 0.0);
+  }
+}

@@ -18,6 +18,9 @@ struct BijectorContext {
 /// Naming follows TensorFlow Probability: forward is the generative direction z → x.
 /// Implementations must be safe to call concurrently from several threads (each thread uses its
 /// own tape); they must not modify themselves in forward/inverse.
+/// Each output row must depend on its own input row only, and a pass must be a deterministic
+/// function of its input and parameters: the host evaluates a layer's rows in tiles on a scratch
+/// tape and reruns a tile's pass to back-propagate through it (see docs/architecture.md).
 class Bijector {
  public:
   virtual ~Bijector() = default;

@@ -34,7 +34,9 @@ struct Tolerance {
 
 namespace detail {
 
-inline double projected(const Matrix& y, const Matrix& w) { return (y.array() * w.array()).sum(); }
+inline double projected(const Matrix& y, const Matrix& w) {
+  return (y.array() * w.array()).sum();
+}
 
 inline void compare(Report& r, double analytic, double numeric, const Tolerance& tol,
                     const std::string& where) {
@@ -117,8 +119,7 @@ inline Report check_parameter_gradient(const ParameterFunction& f,
         const double down = evaluate();
         v(i, j) = saved;
         detail::compare(report, analytic[k](i, j), (up - down) / (2 * tol.epsilon), tol,
-                        params[k]->name + "(" + std::to_string(i) + "," + std::to_string(j) +
-                            ")");
+                        params[k]->name + "(" + std::to_string(i) + "," + std::to_string(j) + ")");
       }
   }
   return report;
@@ -154,7 +155,9 @@ inline Matrix forward_value(const Bijector& b, const Matrix& z, bool inverse) {
 ///   2. inverse(forward(z)) ≈ z and forward(inverse(x)) ≈ x;
 ///   3. the forward and inverse log-dets of a round trip sum to zero;
 ///   4. each direction's log-det equals ln|det J| of the finite-difference Jacobian;
-///   5. input and parameter gradients of outputs and log-dets match finite differences.
+///   5. input and parameter gradients of outputs and log-dets match finite differences;
+///   6. each output row is what that row gives alone, and a second pass repeats the first (the
+///      host evaluates layers in row tiles and reruns a tile's pass in the backward pass).
 /// Returns the first failure in `message`.
 inline Report check_bijector(Bijector& b, const BijectorCheck& opt = {}) {
   Report report;
@@ -227,14 +230,34 @@ inline Report check_bijector(Bijector& b, const BijectorCheck& opt = {}) {
       return concat_cols(out.value, out.log_det);
     };
     Report g = check_input_gradient(both, inverse ? x : z, opt.gradient, opt.seed + 10);
-    if (!g.ok) detail::fail(report, std::string(inverse ? "inverse" : "forward") +
-                                        " input gradient: " + g.message);
+    if (!g.ok)
+      detail::fail(report,
+                   std::string(inverse ? "inverse" : "forward") + " input gradient: " + g.message);
     const Matrix point = inverse ? x : z;
-    Report p = check_parameter_gradient(
-        [&](Tape& t) { return both(t.constant(point)); }, b.parameters(), opt.gradient,
-        opt.seed + 20);
-    if (!p.ok) detail::fail(report, std::string(inverse ? "inverse" : "forward") +
-                                        " parameter gradient: " + p.message);
+    Report p = check_parameter_gradient([&](Tape& t) { return both(t.constant(point)); },
+                                        b.parameters(), opt.gradient, opt.seed + 20);
+    if (!p.ok)
+      detail::fail(report, std::string(inverse ? "inverse" : "forward") +
+                               " parameter gradient: " + p.message);
+  }
+
+  for (bool inverse : {false, true}) {
+    const Matrix& point = inverse ? x : z;
+    const Matrix batch = detail::forward_value(b, point, inverse);
+    const double repeat = (detail::forward_value(b, point, inverse) - batch).cwiseAbs().maxCoeff();
+    if (!(repeat <= opt.round_trip))
+      detail::fail(report, std::string(inverse ? "inverse" : "forward") +
+                               ": two passes on the same input differ by " +
+                               std::to_string(repeat));
+    for (Index r = 0; r < opt.rows; ++r) {
+      const double alone =
+          (detail::forward_value(b, point.row(r), inverse) - batch.row(r)).cwiseAbs().maxCoeff();
+      if (!(alone <= opt.round_trip))
+        detail::fail(report, std::string(inverse ? "inverse" : "forward") + ": row " +
+                                 std::to_string(r) + " evaluated alone differs by " +
+                                 std::to_string(alone) +
+                                 " from the batch (rows must not depend on other rows)");
+    }
   }
   return report;
 }
