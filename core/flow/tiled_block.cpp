@@ -12,7 +12,6 @@ namespace {
 // A tile's tape and buffers.
 struct Scratch {
   Tape tape;
-  Matrix seed;
   std::vector<Node*> param_leaves;  // on the caller's tape, looked up once per backward
 };
 
@@ -88,7 +87,6 @@ struct TiledBlockNode final : Node {
   void backward() override {
     const ScratchLease scratch;
     Tape& sub = scratch->tape;
-    Matrix& seed = scratch->seed;
     std::vector<Node*>& param_leaves = scratch->param_leaves;
     param_leaves.clear();
     if (train_params)
@@ -103,7 +101,8 @@ struct TiledBlockNode final : Node {
       Transformed t = run(*b, in, inverse);
       Var outputs = concat_cols(t.value, t.log_det);
       if (!outputs.needs_grad()) continue;
-      seed.resize(n, cols + 1);
+      // On the tile's arena: a heap Matrix would reallocate whenever the last tile is shorter.
+      MatrixMap seed = sub.scratch(n, cols + 1);
       seed.leftCols(cols) = adjoint().middleRows(r0, n);
       seed.col(cols) = log_det->adjoint().middleRows(r0, n);
       sub.backward(outputs, seed);
