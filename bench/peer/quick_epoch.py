@@ -2,7 +2,11 @@
 (neuralrg run, default chunk, 2 threads) against the peer's best configuration (float32, 1 thread),
 alternating fresh processes, with compare.py's own measuring functions.
 
-  /usr/bin/python3 bench/peer/quick_epoch.py [repetitions] [build-dir]
+  /usr/bin/python3 bench/peer/quick_epoch.py [repetitions] [build-dir] [double-build-dir]
+
+The same-model check compares ln q in float64 to 1e-8, so the model is exported by a double build
+(the third argument, default: the build measured); a float build (-DNEURALRG_SCALAR=float) can then
+be measured against the same peer.
 """
 import os
 import statistics
@@ -14,9 +18,10 @@ import compare  # noqa: E402
 
 reps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 build = sys.argv[2] if len(sys.argv) > 2 else "build"
+double_build = sys.argv[3] if len(sys.argv) > 3 else build
 with tempfile.TemporaryDirectory() as tmp:
     model = os.path.join(tmp, "model16.json")
-    compare.run([os.path.join(build, "bin/bench_model"), "export", "16", model])
+    compare.run([os.path.join(double_build, "bin/bench_model"), "export", "16", model])
     print("same model:", compare.run(compare.PEER + ["check", model]).strip(), flush=True)
     ours, peer, ours_rss, peer_rss = [], [], [], []
     for r in range(reps):

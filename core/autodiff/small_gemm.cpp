@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
+#include <type_traits>
 
 #if defined(__AVX__)
 #include <immintrin.h>
@@ -11,11 +13,18 @@
 namespace neuralrg::detail {
 namespace {
 
-// GCC/Clang vector extension: four scalars, lowered to whatever SIMD width the target has.
-typedef Scalar Vec __attribute__((vector_size(4 * sizeof(Scalar))));
-constexpr Index kLanes = 4;
+// GCC/Clang vector extension: one AVX register of scalars (4 doubles or 8 floats), lowered to
+// whatever SIMD width the target has.
+constexpr Index kLanes = 32 / sizeof(Scalar);
+typedef Scalar Vec __attribute__((vector_size(kLanes * sizeof(Scalar))));
 constexpr Index kVecs = 4;  // vectors per output column per block
 constexpr Index kRowBlock = kLanes * kVecs;
+constexpr bool kDouble = sizeof(Scalar) == 8;
+static_assert(sizeof(Scalar) == 8 || sizeof(Scalar) == 4, "Scalar must be double or float");
+
+// Integers of the scalar's width, to assemble 2^n in the exponent bits.
+using Bits = std::conditional_t<kDouble, long long, int>;
+typedef Bits VecI __attribute__((vector_size(sizeof(Vec))));
 
 inline Vec load(const Scalar* p) {
   Vec v;
@@ -26,21 +35,24 @@ inline void store(Scalar* p, Vec v) {
   std::memcpy(p, &v, sizeof(Vec));
 }
 inline Vec splat(Scalar s) {
-  return Vec{s, s, s, s};
+  return Vec{} + s;
 }
-
-typedef long long VecI __attribute__((vector_size(4 * sizeof(long long))));
-static_assert(sizeof(Scalar) == 8, "the vector exp below is written for double");
 
 // max(v, lo) and min(v, hi) that keep a NaN in v (so a diverging step still shows as a non-finite
 // loss). GCC keeps `v < lo ? lo : v` as compare + blend, since the select differs from maxpd for
 // −0; maxpd returns its second operand when unordered, so v goes second.
 #if defined(__AVX__)
 inline Vec at_least(Vec v, Vec lo) {
-  return (Vec)_mm256_max_pd((__m256d)lo, (__m256d)v);
+  if constexpr (kDouble)
+    return (Vec)_mm256_max_pd((__m256d)lo, (__m256d)v);
+  else
+    return (Vec)_mm256_max_ps((__m256)lo, (__m256)v);
 }
 inline Vec at_most(Vec v, Vec hi) {
-  return (Vec)_mm256_min_pd((__m256d)hi, (__m256d)v);
+  if constexpr (kDouble)
+    return (Vec)_mm256_min_pd((__m256d)hi, (__m256d)v);
+  else
+    return (Vec)_mm256_min_ps((__m256)hi, (__m256)v);
 }
 #else
 inline Vec at_least(Vec v, Vec lo) {
@@ -51,39 +63,63 @@ inline Vec at_most(Vec v, Vec hi) {
 }
 #endif
 
-// e^x in place for M vectors with x in [−708, 709] (callers clamp): x = n ln 2 + r with
-// |r| ≤ ln 2 / 2, e^r by a degree-11 Chebyshev fit (3e-18 from e^r, below the rounding of its
-// evaluation), 2^n assembled in the exponent bits. No division, so it runs at FMA speed where
-// Eigen's Padé form waits on a divide. The ELU layers make this the hottest code of a flow pass:
-// one vector's Horner chain is 11 dependent FMAs, so M independent chains advance side by side.
+// The range of x for which e^x is a finite normal number (callers clamp to it).
+constexpr Scalar kExpLow = kDouble ? -708.0 : -87.0;
+constexpr Scalar kExpHigh = kDouble ? 709.0 : 88.0;
+
+// e^r for |r| ≤ ln 2 / 2, Horner from the highest coefficient. Double: a degree-11 Chebyshev fit
+// (3e-18 from e^r, below the rounding of its evaluation). Float: degree-7 Taylor (5e-9, below
+// float's 6e-8), four FMAs fewer per vector than a double-accurate fit would need.
+constexpr double kExpDouble[] = {2.5110037721946562e-08,
+                                 2.7632639789868395e-07,
+                                 2.7557240918265525e-06,
+                                 2.480148548192088e-05,
+                                 0.00019841269890047406,
+                                 0.0013888888952315155,
+                                 0.008333333333319601,
+                                 0.04166666666648809,
+                                 0.1666666666666668,
+                                 0.5000000000000019,
+                                 1.0,
+                                 1.0};
+constexpr double kExpFloat[] = {1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1.0, 1.0};
+
+constexpr auto& exp_coefficients() {
+  if constexpr (kDouble)
+    return kExpDouble;
+  else
+    return kExpFloat;
+}
+
+// e^x in place for M vectors with x in [kExpLow, kExpHigh]: x = n ln 2 + r, e^r by the polynomial
+// above, 2^n assembled in the exponent bits. No division, so it runs at FMA speed where Eigen's
+// Padé form waits on a divide. The ELU layers make this the hottest code of a flow pass: one
+// vector's Horner chain is a dozen dependent FMAs, so M independent chains advance side by side.
 template <int M>
 inline void vexp(Vec (&x)[M]) {
-  // Adding 1.5·2^52 rounds to an integer; the extra 1023 leaves n + bias in the low mantissa bits.
-  const Vec shifter = splat(6755399441055744.0 + 1023.0);
+  // Adding 1.5·2^(mantissa bits) rounds to an integer; the extra exponent bias leaves n + bias in
+  // the low mantissa bits.
+  constexpr int kMantissa = kDouble ? 52 : 23;
+  constexpr Scalar kRound = kDouble ? 6755399441055744.0 : 12582912.0f;
+  constexpr Scalar kBias = kDouble ? 1023 : 127;
+  // ln 2 split in a high part exact in n·hi and a low correction (Cody–Waite).
+  constexpr Scalar kLn2High = kDouble ? 0.6931471803691238 : 0.693359375f;
+  constexpr Scalar kLn2Low = kDouble ? 1.9082149292705877e-10 : -2.12194440e-4f;
+  const Vec shifter = splat(kRound + kBias);
+  constexpr auto& coefficients = exp_coefficients();
   Vec shifted[M], r[M], p[M];
   for (int m = 0; m < M; ++m) {
-    shifted[m] = x[m] * splat(1.4426950408889634) + shifter;
+    shifted[m] = x[m] * splat(Scalar(1.4426950408889634)) + shifter;
     const Vec n = shifted[m] - shifter;
-    r[m] = (x[m] - n * splat(0.6931471803691238)) - n * splat(1.9082149292705877e-10);
-    p[m] = splat(2.5110037721946562e-08);
+    r[m] = (x[m] - n * splat(kLn2High)) - n * splat(kLn2Low);
+    p[m] = splat(Scalar(coefficients[0]));
   }
-  constexpr double kCoefficients[] = {2.7632639789868395e-07,
-                                      2.7557240918265525e-06,
-                                      2.480148548192088e-05,
-                                      0.00019841269890047406,
-                                      0.0013888888952315155,
-                                      0.008333333333319601,
-                                      0.04166666666648809,
-                                      0.1666666666666668,
-                                      0.5000000000000019,
-                                      1.0,
-                                      1.0};
-  for (double c : kCoefficients)
-    for (int m = 0; m < M; ++m) p[m] = p[m] * r[m] + splat(c);
-  // AVX2 has no vector double → int64 conversion (it would run lane by lane); n + 1023 already
+  for (std::size_t i = 1; i < std::size(coefficients); ++i)
+    for (int m = 0; m < M; ++m) p[m] = p[m] * r[m] + splat(Scalar(coefficients[i]));
+  // AVX2 has no vector double → int64 conversion (it would run lane by lane); n + bias already
   // sits in the low mantissa bits of `shifted`, so an integer subtraction extracts it.
   for (int m = 0; m < M; ++m) {
-    const VecI bits = ((VecI)shifted[m] - (VecI)splat(6755399441055744.0)) << 52;
+    const VecI bits = ((VecI)shifted[m] - (VecI)splat(kRound)) << kMantissa;
     x[m] = p[m] * (Vec)bits;
   }
 }
@@ -93,13 +129,13 @@ inline void epilogue(Vec (&v)[M]) {
   if constexpr (E == Epilogue::Elu) {  // max(v, 0) + e^{min(v, 0)} − 1
     const Vec zero = splat(0.0);
     Vec e[M];
-    for (int m = 0; m < M; ++m) e[m] = at_least(at_most(v[m], zero), splat(-708.0));
+    for (int m = 0; m < M; ++m) e[m] = at_least(at_most(v[m], zero), splat(kExpLow));
     vexp(e);
     for (int m = 0; m < M; ++m) v[m] = at_least(v[m], zero) + e[m] - splat(1.0);
   } else if constexpr (E == Epilogue::Tanh) {
     Vec e[M];
     for (int m = 0; m < M; ++m)
-      e[m] = at_most(at_least(splat(2.0) * v[m], splat(-708.0)), splat(709.0));
+      e[m] = at_most(at_least(splat(2) * v[m], splat(kExpLow)), splat(kExpHigh));
     vexp(e);
     for (int m = 0; m < M; ++m) v[m] = splat(1.0) - splat(2.0) / (e[m] + splat(1.0));
   }
@@ -197,6 +233,15 @@ void blocks(const Scalar* a, Index rows, Index K, const Scalar* b, Index b_n, In
   if (full < rows) tail_rows(a, rows, full, K, b, b_n, b_k, N, c, Accumulate, bias, e);
 }
 
+// Pairwise, so a double build adds (0 + 1) + (2 + 3) as it always has.
+inline Scalar horizontal_sum(Vec v) {
+  Scalar s[kLanes];
+  std::memcpy(s, &v, sizeof(Vec));
+  for (Index width = kLanes / 2; width > 0; width /= 2)
+    for (Index lane = 0; lane < width; ++lane) s[lane] = s[2 * lane] + s[2 * lane + 1];
+  return s[0];
+}
+
 // One JT × KT tile of G = Aᵀ·B, accumulated in vectors over all full vectors of rows, then
 // reduced across lanes; the leftover rows are added one at a time.
 template <int JT, int KT>
@@ -215,7 +260,7 @@ void tn_tile(const Scalar* a, Index rows, const Scalar* b, Index j0, Index k0, I
   }
   for (int j = 0; j < JT; ++j)
     for (int k = 0; k < KT; ++k) {
-      Scalar sum = (acc[j][k][0] + acc[j][k][1]) + (acc[j][k][2] + acc[j][k][3]);
+      Scalar sum = horizontal_sum(acc[j][k]);
       for (Index r = full; r < rows; ++r) sum += a[(j0 + j) * rows + r] * b[(k0 + k) * rows + r];
       g[(j0 + j) + (k0 + k) * J] += sum;
     }

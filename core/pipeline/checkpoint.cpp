@@ -11,11 +11,26 @@
 
 namespace neuralrg {
 
-static_assert(sizeof(Scalar) == 8, "the checkpoint format stores float64; extend it for float");
+namespace {
+
+// Tensors are stored in the writing build's precision; a build of the other precision converts on
+// reading, so a flow trained in a float build can be sampled or evaluated in a double build.
+static_assert(sizeof(Scalar) == 8 || sizeof(Scalar) == 4, "checkpoints store double or float");
+constexpr const char* kScalarName = sizeof(Scalar) == 8 ? "double" : "float";
+
+template <typename Stored>
+Matrix read_tensor(std::istream& in, Index rows, Index cols) {
+  Eigen::Matrix<Stored, Eigen::Dynamic, Eigen::Dynamic> stored(rows, cols);
+  in.read(reinterpret_cast<char*>(stored.data()),
+          static_cast<std::streamsize>(sizeof(Stored) * static_cast<std::size_t>(stored.size())));
+  return stored.template cast<Scalar>();
+}
+
+}  // namespace
 
 void write_checkpoint(const std::filesystem::path& file, const Checkpoint& c) {
-  std::string out = fmt::format("NEURALRG-CHECKPOINT 1\nepoch {}\nseed {}\nscalar double\n",
-                                c.epoch, c.seed);
+  std::string out = fmt::format("NEURALRG-CHECKPOINT 1\nepoch {}\nseed {}\nscalar {}\n", c.epoch,
+                                c.seed, kScalarName);
   auto header = [&](const char* group, const NamedMatrix& m) {
     out += fmt::format("tensor {} {} {} {}\n", group, m.name, m.value.rows(), m.value.cols());
   };
@@ -45,16 +60,19 @@ Checkpoint read_checkpoint(const std::filesystem::path& file) {
     Index rows, cols;
   };
   std::vector<Entry> entries;
+  std::string stored_type = "double";
   while (std::getline(in, line) && line != "end") {
     std::istringstream fields(line);
     std::string key;
     fields >> key;
-    if (key == "epoch") fields >> c.epoch;
-    else if (key == "seed") fields >> c.seed;
+    if (key == "epoch")
+      fields >> c.epoch;
+    else if (key == "seed")
+      fields >> c.seed;
     else if (key == "scalar") {
-      std::string type;
-      fields >> type;
-      if (type != "double") throw bad("scalar type " + type + " (this build uses double)");
+      fields >> stored_type;
+      if (stored_type != "double" && stored_type != "float")
+        throw bad("scalar type " + stored_type + " (expected double or float)");
     } else if (key == "tensor") {
       Entry e;
       fields >> e.group >> e.name >> e.rows >> e.cols;
@@ -66,9 +84,8 @@ Checkpoint read_checkpoint(const std::filesystem::path& file) {
   }
   if (line != "end") throw bad("truncated header");
   for (const auto& e : entries) {
-    NamedMatrix m{e.name, Matrix(e.rows, e.cols)};
-    in.read(reinterpret_cast<char*>(m.value.data()),
-            static_cast<std::streamsize>(sizeof(Scalar) * static_cast<std::size_t>(m.value.size())));
+    NamedMatrix m{e.name, stored_type == "double" ? read_tensor<double>(in, e.rows, e.cols)
+                                                  : read_tensor<float>(in, e.rows, e.cols)};
     if (!in) throw bad("truncated data for tensor " + e.name);
     (e.group == "param" ? c.parameters : c.optimizer).push_back(std::move(m));
   }
@@ -91,10 +108,10 @@ void restore(const std::vector<Parameter*>& params, const std::vector<NamedMatri
     const std::string expected = fmt::format("{}:{}", i, params[i]->name);
     if (saved[i].name != expected || saved[i].value.rows() != params[i]->value.rows() ||
         saved[i].value.cols() != params[i]->value.cols())
-      throw std::runtime_error(fmt::format(
-          "{}: tensor {} is {} ({}×{}), the flow expects {} ({}×{})", source.string(), i,
-          saved[i].name, saved[i].value.rows(), saved[i].value.cols(), expected,
-          params[i]->value.rows(), params[i]->value.cols()));
+      throw std::runtime_error(
+          fmt::format("{}: tensor {} is {} ({}×{}), the flow expects {} ({}×{})", source.string(),
+                      i, saved[i].name, saved[i].value.rows(), saved[i].value.cols(), expected,
+                      params[i]->value.rows(), params[i]->value.cols()));
     params[i]->value = saved[i].value;
   }
 }

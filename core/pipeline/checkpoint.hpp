@@ -4,10 +4,9 @@
 //   NEURALRG-CHECKPOINT 1
 //   epoch <completed epochs>
 //   seed <pipeline seed>
-//   scalar double
-//   tensor <group> <name> <rows> <cols>        (one line per tensor, group = param|optimizer)
-//   end
-//   <the tensors' values in header order, each column-major, little-endian>
+//   scalar double|float                       (the build's precision; the other converts on
+//   reading) tensor <group> <name> <rows> <cols>        (one line per tensor, group =
+//   param|optimizer) end <the tensors' values in header order, each column-major, little-endian>
 // Random streams are keyed by (seed, stream, epoch, chunk), so seed and epoch are the whole RNG
 // state: a resumed run draws exactly the numbers the uninterrupted run would have drawn.
 #pragma once

@@ -10,29 +10,42 @@ namespace {
 
 using namespace neuralrg;
 
+// H = U + ½|p|² per chain, in double whatever the build's Scalar: the accept test takes the
+// difference of two large, nearly equal totals.
+Eigen::ArrayXd hamiltonian(const Matrix& energy, const Matrix& p) {
+  return energy.col(0).cast<double>().array() +
+         0.5 * p.cast<double>().array().square().rowwise().sum();
+}
+
 class Hmc final : public Sampler {
  public:
   Hmc(double step_size, int leapfrog, bool adapt, double target_acceptance, double jitter)
-      : step_size_(step_size), leapfrog_(leapfrog), adapt_(adapt), target_(target_acceptance),
-        jitter_(jitter), mu_(std::log(10 * step_size)) {}
+      : step_size_(step_size),
+        leapfrog_(leapfrog),
+        adapt_(adapt),
+        target_(target_acceptance),
+        jitter_(jitter),
+        mu_(std::log(10 * step_size)) {}
 
   void sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
     const Index n = c.state.rows(), d = c.state.cols();
-    Matrix p(n, d), grad(n, d), q = c.state, energy(n, 1);
+    Matrix p(n, d), q = c.state, energy(n, 1);
     rng.fill_normal(p);
-    const Eigen::ArrayXd h0 = c.energy.col(0).array() + 0.5 * p.array().square().rowwise().sum();
+    const Eigen::ArrayXd h0 = hamiltonian(c.energy, p);
     int steps = leapfrog_;
     if (jitter_ > 0)
-      steps = std::max(1, static_cast<int>(std::lround(leapfrog_ * (1 + jitter_ * (2 * rng.uniform() - 1)))));
+      steps = std::max(
+          1, static_cast<int>(std::lround(leapfrog_ * (1 + jitter_ * (2 * rng.uniform() - 1)))));
     const Scalar eps = static_cast<Scalar>(step_size_);
-    space.energy(q, energy, &grad);
+    if (c.gradient.rows() != n || c.gradient.cols() != d) space.energy(q, energy, &c.gradient);
+    Matrix grad = c.gradient;
     p -= 0.5 * eps * grad;
     for (int s = 1; s <= steps; ++s) {
       q += eps * p;
       space.energy(q, energy, &grad);
       p -= (s < steps ? eps : 0.5 * eps) * grad;
     }
-    const Eigen::ArrayXd h1 = energy.col(0).array() + 0.5 * p.array().square().rowwise().sum();
+    const Eigen::ArrayXd h1 = hamiltonian(energy, p);
     for (Index r = 0; r < n; ++r) {
       const double log_u = std::log(rng.uniform());
       const bool accept = std::isfinite(h1(r)) && log_u < h0(r) - h1(r);
@@ -40,6 +53,7 @@ class Hmc final : public Sampler {
       if (accept) {
         c.state.row(r) = q.row(r);
         c.energy(r, 0) = energy(r, 0);
+        c.gradient.row(r) = grad.row(r);
       }
     }
   }
@@ -82,10 +96,9 @@ void register_factories(Registry& registry) {
   s.real("jitter", 0.0, "Trajectory length varies uniformly by ± this fraction.").range(0, 0.9);
   registry.add_sampler("hmc", "Hybrid Monte Carlo with leapfrog trajectories.", s,
                        [](const Params& p, const SamplerContext&) {
-                         return std::make_unique<Hmc>(p.real("step_size"),
-                                                      static_cast<int>(p.integer("leapfrog")),
-                                                      p.boolean("adapt"),
-                                                      p.real("target_acceptance"), p.real("jitter"));
+                         return std::make_unique<Hmc>(
+                             p.real("step_size"), static_cast<int>(p.integer("leapfrog")),
+                             p.boolean("adapt"), p.real("target_acceptance"), p.real("jitter"));
                        });
 }
 

@@ -17,6 +17,7 @@ class Metropolis final : public Sampler {
 
   void sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
     const Index n = c.state.rows(), d = c.state.cols();
+    c.gradient.resize(0, 0);  // moved states would leave a stored gradient stale
     Matrix proposal(n, d), energy(n, 1), log_q(n, 1);
     if (independence_) {
       space.propose(rng, proposal, log_q);

@@ -38,7 +38,8 @@ struct InverseNode final : Node {
     if (!input->needs_grad) return;
     const Eigen::Matrix<Scalar, N, N> inv = value();
     const Eigen::Matrix<Scalar, N, N> g = adjoint();
-    input->adjoint() -= inv.transpose() * g * inv.transpose();
+    const Eigen::Matrix<Scalar, N, N> inv_t_g = inv.transpose() * g;
+    input->adjoint() -= inv_t_g * inv.transpose();
   }
 };
 
@@ -50,7 +51,9 @@ Var small_inverse(Var m) {
   return Var(node);
 }
 
-Var inverse_of(Var m) { return m.rows() == 4 ? small_inverse<4>(m) : small_inverse<2>(m); }
+Var inverse_of(Var m) {
+  return m.rows() == 4 ? small_inverse<4>(m) : small_inverse<2>(m);
+}
 
 class WaveletLinear final : public Bijector {
  public:
@@ -90,8 +93,7 @@ class WaveletLinear final : public Bijector {
   Transformed inverse(Var x) const override {
     check(x);
     Tape& tape = x.tape();
-    if (!trainable_)
-      return {linear(x, tape.constant(haar_), Var()), tape.filled(x.rows(), 1, 0)};
+    if (!trainable_) return {linear(x, tape.constant(haar_), Var()), tape.filled(x.rows(), 1, 0)};
     auto [L, U] = factors(tape);
     // z_row = x_row·Wᵀ = x_row·Uᵀ·Lᵀ·Pᵀ
     Var z = linear(linear(linear(x, U, Var()), L, Var()), tape.constant(perm_), Var());
@@ -101,8 +103,7 @@ class WaveletLinear final : public Bijector {
   Transformed forward(Var z) const override {
     check(z);
     Tape& tape = z.tape();
-    if (!trainable_)
-      return {linear(z, tape.constant(haar_t_), Var()), tape.filled(z.rows(), 1, 0)};
+    if (!trainable_) return {linear(z, tape.constant(haar_t_), Var()), tape.filled(z.rows(), 1, 0)};
     auto [L, U] = factors(tape);
     // x_row = z_row·W⁻ᵀ = z_row·P·L⁻ᵀ·U⁻ᵀ
     Var y = linear(z, tape.constant(perm_t_), Var());
@@ -135,8 +136,8 @@ void register_factories(Registry& registry) {
   Schema s;
   s.boolean("trainable", false, "Learn the 4×4 map (kept invertible by an LU parametrisation).");
   registry.add_bijector("wavelet_linear",
-                        "Linear invertible block initialised to the 2D Haar wavelet transform.",
-                        s, [](const Params& p, const BijectorContext& ctx) {
+                        "Linear invertible block initialised to the 2D Haar wavelet transform.", s,
+                        [](const Params& p, const BijectorContext& ctx) {
                           return std::make_unique<WaveletLinear>(ctx.width, p.boolean("trainable"));
                         });
 }

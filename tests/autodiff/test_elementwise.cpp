@@ -5,6 +5,7 @@
 
 #include "neuralrg/testing.hpp"
 #include "support/gradient_check.hpp"
+#include "support/precision.hpp"
 #include "support/random_matrix.hpp"
 
 using namespace neuralrg;
@@ -30,10 +31,9 @@ TEST_CASE("unary ops match their definitions and finite differences") {
     const Matrix* input;
   };
   const std::vector<Case> cases = {
-      {"elu", [](Var v) { return elu(v); },
-       [](double v) { return v > 0 ? v : std::exp(v) - 1; }, &x},
-      {"tanh", [](Var v) { return neuralrg::tanh(v); }, [](double v) { return std::tanh(v); },
+      {"elu", [](Var v) { return elu(v); }, [](double v) { return v > 0 ? v : std::exp(v) - 1; },
        &x},
+      {"tanh", [](Var v) { return neuralrg::tanh(v); }, [](double v) { return std::tanh(v); }, &x},
       {"softplus", [](Var v) { return softplus(v); },
        [](double v) { return std::log(1 + std::exp(v)); }, &x},
       {"exp", [](Var v) { return neuralrg::exp(v); }, [](double v) { return std::exp(v); }, &x},
@@ -50,7 +50,8 @@ TEST_CASE("unary ops match their definitions and finite differences") {
     CAPTURE(c.name);
     const Matrix y = value_of(c.f, *c.input);
     for (Index i = 0; i < y.size(); ++i)
-      CHECK(y.data()[i] == doctest::Approx(c.reference(c.input->data()[i])).epsilon(1e-12));
+      CHECK(y.data()[i] ==
+            doctest::Approx(c.reference(c.input->data()[i])).epsilon(test::scaled(1e-12)));
     require_gradient(c.f, *c.input);
   }
 }
@@ -86,8 +87,7 @@ TEST_CASE("binary ops broadcast rows, columns and scalars, with gradients for bo
   const std::vector<Matrix> others = {random_matrix(4, 3, 22), random_matrix(1, 3, 23),
                                       random_matrix(4, 1, 24), random_matrix(1, 1, 25)};
   using Op = Var (*)(Var, Var);
-  const std::vector<std::pair<const char*, Op>> ops = {
-      {"add", &add}, {"sub", &sub}, {"mul", &mul}};
+  const std::vector<std::pair<const char*, Op>> ops = {{"add", &add}, {"sub", &sub}, {"mul", &mul}};
   for (const auto& [name, op] : ops) {
     for (const Matrix& other : others) {
       CAPTURE(name);
@@ -100,7 +100,7 @@ TEST_CASE("binary ops broadcast rows, columns and scalars, with gradients for bo
       const Matrix expected = std::string(name) == "add"   ? Matrix(full + wide)
                               : std::string(name) == "sub" ? Matrix(full - wide)
                                                            : Matrix(full.cwiseProduct(wide));
-      CHECK((y - expected).cwiseAbs().maxCoeff() < 1e-14);
+      CHECK((y - expected).cwiseAbs().maxCoeff() < test::scaled(1e-14));
       // Gradient with respect to each side, the broadcast one on either side of the op.
       require_gradient([&, op = op](Var a) { return op(a, a.tape().constant(other)); }, full);
       require_gradient([&, op = op](Var b) { return op(b.tape().constant(full), b); }, other);
@@ -113,7 +113,8 @@ TEST_CASE("shape mismatches throw errors naming the op and both shapes") {
   Tape tape;
   Var a = tape.constant(Matrix::Zero(4, 3));
   Var b = tape.constant(Matrix::Zero(2, 3));
-  CHECK_THROWS_WITH_AS(add(a, b), "add: shapes do not broadcast: first operand is 4×3, second is 2×3",
+  CHECK_THROWS_WITH_AS(add(a, b),
+                       "add: shapes do not broadcast: first operand is 4×3, second is 2×3",
                        std::invalid_argument);
   Var w = tape.constant(Matrix::Zero(5, 4));
   CHECK_THROWS_WITH_AS(linear(a, w, Var()),

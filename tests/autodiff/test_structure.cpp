@@ -6,6 +6,7 @@
 
 #include "neuralrg/testing.hpp"
 #include "support/gradient_check.hpp"
+#include "support/precision.hpp"
 #include "support/random_matrix.hpp"
 
 using namespace neuralrg;
@@ -34,7 +35,7 @@ TEST_CASE("linear: value and gradients for x, W and b") {
   Tape tape;
   const Matrix y = linear(tape.constant(x), tape.param(W), tape.param(b)).value();
   const Matrix expected = (x * W.value.transpose()).rowwise() + b.value.row(0);
-  CHECK((y - expected).cwiseAbs().maxCoeff() < 1e-13);
+  CHECK((y - expected).cwiseAbs().maxCoeff() < test::scaled(1e-13));
   require_gradient([&](Var v) { return linear(v, v.tape().param(W), v.tape().param(b)); }, x);
   const auto report = testing::check_parameter_gradient(
       [&](Tape& t) { return linear(t.constant(x), t.param(W), t.param(b)); }, {&W, &b});
@@ -61,7 +62,7 @@ TEST_CASE("dense: the fused layer equals linear followed by its activation, grad
       const Matrix fused = dense(tape.constant(x), tape.param(W), tape.param(b), act).value();
       const Matrix reference =
           unfused(linear(tape.constant(x), tape.param(W), tape.param(b))).value();
-      CHECK((fused - reference).cwiseAbs().maxCoeff() < 1e-14);
+      CHECK((fused - reference).cwiseAbs().maxCoeff() < test::scaled(1e-14));
       require_gradient(
           [&, act = act](Var v) { return dense(v, v.tape().param(W), v.tape().param(b), act); }, x);
       const auto report = testing::check_parameter_gradient(
@@ -89,8 +90,9 @@ TEST_CASE("dense's vectorised activations are accurate over the whole range") {
   for (Index i = 0; i < x.size(); ++i) {
     const double v = x.data()[i];
     const double expected = v > 0 ? v : std::expm1(v);
-    CHECK(std::abs(elu_out.data()[i] - expected) <= 2e-15 * std::max(1.0, std::abs(expected)));
-    CHECK(std::abs(tanh_out.data()[i] - std::tanh(x_small.data()[i])) <= 4e-16 * 4);
+    CHECK(std::abs(elu_out.data()[i] - expected) <=
+          test::scaled(2e-15) * std::max(1.0, std::abs(expected)));
+    CHECK(std::abs(tanh_out.data()[i] - std::tanh(x_small.data()[i])) <= test::scaled(4e-16 * 4));
   }
 }
 
@@ -120,8 +122,10 @@ TEST_CASE("reductions and logsumexp") {
   const Matrix x = random_matrix(5, 4, 4, 3.0);
   Tape tape;
   Var c = tape.constant(x);
-  CHECK((row_sum(c).value().col(0) - x.rowwise().sum()).cwiseAbs().maxCoeff() < 1e-13);
-  CHECK((row_mean(c).value().col(0) - x.rowwise().mean()).cwiseAbs().maxCoeff() < 1e-13);
+  CHECK((row_sum(c).value().col(0) - x.rowwise().sum()).cwiseAbs().maxCoeff() <
+        test::scaled(1e-13));
+  CHECK((row_mean(c).value().col(0) - x.rowwise().mean()).cwiseAbs().maxCoeff() <
+        test::scaled(1e-13));
   CHECK(sum(c).value()(0, 0) == doctest::Approx(x.sum()));
   CHECK(mean(c).value()(0, 0) == doctest::Approx(x.mean()));
   const Matrix lse = logsumexp_rows(c).value();
@@ -179,8 +183,8 @@ TEST_CASE("affine coupling: inverse undoes forward, log-dets cancel, gradients m
   Transformed fwd =
       affine_coupling(tape.constant(y), tape.constant(s), tape.constant(t), mask, false);
   Transformed back = affine_coupling(fwd.value, tape.constant(s), tape.constant(t), mask, true);
-  CHECK((back.value.value() - y).cwiseAbs().maxCoeff() < 1e-13);
-  CHECK((fwd.log_det.value() + back.log_det.value()).cwiseAbs().maxCoeff() < 1e-13);
+  CHECK((back.value.value() - y).cwiseAbs().maxCoeff() < test::scaled(1e-13));
+  CHECK((fwd.log_det.value() + back.log_det.value()).cwiseAbs().maxCoeff() < test::scaled(1e-13));
   CHECK(fwd.log_det.value()(0, 0) == doctest::Approx(s(0, 1) + s(0, 2)));
   CHECK(fwd.value.value()(0, 0) == y(0, 0));
   CHECK(fwd.value.value()(0, 1) == doctest::Approx(y(0, 1) * std::exp(s(0, 1)) + t(0, 1)));

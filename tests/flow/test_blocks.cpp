@@ -3,6 +3,7 @@
 
 #include "neuralrg/testing.hpp"
 #include "support/plugins.hpp"
+#include "support/precision.hpp"
 
 using namespace neuralrg;
 
@@ -61,7 +62,7 @@ TEST_CASE("wavelet_linear passes the conformance kit, fixed and trainable") {
     const Matrix x = test::random_matrix(3, width, 2);
     const Matrix a = trainable->inverse(t.constant(x)).value.value();
     const Matrix b = fixed->inverse(t.constant(x)).value.value();
-    CHECK((a - b).cwiseAbs().maxCoeff() < 1e-12);
+    CHECK((a - b).cwiseAbs().maxCoeff() < test::scaled(1e-12));
     perturb(*trainable, 6);
     require_conformant(*trainable);
   }

@@ -6,6 +6,7 @@
 
 #include "neuralrg/testing.hpp"
 #include "support/plugins.hpp"
+#include "support/precision.hpp"
 
 using namespace neuralrg;
 
@@ -57,7 +58,8 @@ TEST_CASE("the L = 16 default flow has exactly 50 560 trainable parameters in 8 
   CHECK(count_parameters(*flow) == 50560);
   for (auto [L, blocks] : std::vector<std::pair<Index, Index>>{{4, 4}, {8, 6}, {32, 10}})
     CHECK(test::make_flow({L, L}, "{}")->hierarchy().bijector_count() == blocks);
-  auto unshared = test::make_flow({4, 4}, "{shared: false, block: {plugin: realnvp, couplings: 1}}");
+  auto unshared =
+      test::make_flow({4, 4}, "{shared: false, block: {plugin: realnvp, couplings: 1}}");
   CHECK(unshared->hierarchy().bijector_count() == 4 + 4 + 1 + 1);
 }
 
@@ -72,12 +74,13 @@ TEST_CASE("tree layout with fixed Haar blocks is the multi-level 2D Haar transfo
     for (Index s = 0; s < L * L; ++s) grid(s / L, s % L) = images(r, s);
     const Matrix expected = haar_analysis(grid);
     for (Index s = 0; s < L * L; ++s)
-      CHECK(t.value.value()(r, s) == doctest::Approx(expected(s / L, s % L)).epsilon(1e-12));
+      CHECK(t.value.value()(r, s) ==
+            doctest::Approx(expected(s / L, s % L)).epsilon(test::scaled(1e-12)));
     // Independent facts of an orthonormal wavelet transform: energy is conserved, the top
     // coefficient is Σx / L, and the volume is preserved.
     CHECK(t.value.value().row(r).squaredNorm() == doctest::Approx(images.row(r).squaredNorm()));
     CHECK(t.value.value()(r, 0) == doctest::Approx(images.row(r).sum() / L));
-    CHECK(std::abs(t.log_det.value()(r, 0)) < 1e-12);
+    CHECK(std::abs(t.log_det.value()(r, 0)) < test::scaled(1e-12));
   }
 }
 
@@ -97,7 +100,7 @@ TEST_CASE("ln q from sampling equals log_prob of the same x to 1e-10") {
       Rng rng(4);
       FlowSample s = flow->sample(tape, 6, rng);
       Var lp = flow->log_prob(tape.constant(s.x.value()));
-      CHECK((s.log_q.value() - lp.value()).cwiseAbs().maxCoeff() < 1e-10);
+      CHECK((s.log_q.value() - lp.value()).cwiseAbs().maxCoeff() < test::scaled(1e-10));
     }
   }
 }
@@ -111,14 +114,20 @@ TEST_CASE("z2 symmetrisation makes q even") {
   Tape tape;
   const Matrix a = flow->log_prob(tape.constant(x)).value();
   const Matrix b = flow->log_prob(tape.constant(-x)).value();
-  CHECK((a - b).cwiseAbs().maxCoeff() < 1e-12);
+  CHECK((a - b).cwiseAbs().maxCoeff() < test::scaled(1e-12));
 }
 
 TEST_CASE("every layout passes the conformance kit as one bijector") {
   const std::string block = "block: {plugin: realnvp, couplings: 2, hidden: [6]}";
-  for (const auto& [extent, layout] : std::vector<std::pair<std::vector<Index>, std::string>>{
-           {{4, 4}, "mera"}, {{4, 4}, "tebd"}, {{4, 4}, "tree"}, {{8}, "mera"}, {{8}, "tebd"},
-           {{8}, "tree"}, {{4, 4}, "mera, shared: false"}, {{8, 8}, "mera, depth: 2"}}) {
+  for (const auto& [extent, layout] :
+       std::vector<std::pair<std::vector<Index>, std::string>>{{{4, 4}, "mera"},
+                                                               {{4, 4}, "tebd"},
+                                                               {{4, 4}, "tree"},
+                                                               {{8}, "mera"},
+                                                               {{8}, "tebd"},
+                                                               {{8}, "tree"},
+                                                               {{4, 4}, "mera, shared: false"},
+                                                               {{8, 8}, "mera, depth: 2"}}) {
     CAPTURE(layout);
     CAPTURE(extent.size());
     auto flow = test::make_flow(extent, "{layout: " + layout + ", " + block + "}");

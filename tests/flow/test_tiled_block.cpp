@@ -4,6 +4,7 @@
 
 #include "flow/tiled_block.hpp"
 #include "support/plugins.hpp"
+#include "support/precision.hpp"
 
 using namespace neuralrg;
 
@@ -58,14 +59,14 @@ TEST_CASE("a layer in row tiles gives the direct application's values and gradie
           run(*b, x, frozen, [&](Var in) { return inverse ? b->inverse(in) : b->forward(in); });
       const Pass tiled =
           run(*b, x, frozen, [&](Var in) { return apply_tiled(*b, params, in, inverse, 16); });
-      CHECK(max_abs_diff(direct.value, tiled.value) < 1e-13);
-      CHECK(max_abs_diff(direct.log_det, tiled.log_det) < 1e-13);
-      CHECK(max_abs_diff(direct.input_grad, tiled.input_grad) < 1e-12);
+      CHECK(max_abs_diff(direct.value, tiled.value) < test::scaled(1e-13));
+      CHECK(max_abs_diff(direct.log_det, tiled.log_det) < test::scaled(1e-13));
+      CHECK(max_abs_diff(direct.input_grad, tiled.input_grad) < test::scaled(1e-12));
       REQUIRE(direct.param_grads.size() == tiled.param_grads.size());
       for (std::size_t i = 0; i < params.size(); ++i) {
         CAPTURE(params[i]->name);
         CHECK(direct.param_grads[i].size() == (frozen ? 0 : params[i]->value.size()));
-        CHECK(max_abs_diff(direct.param_grads[i], tiled.param_grads[i]) < 1e-12);
+        CHECK(max_abs_diff(direct.param_grads[i], tiled.param_grads[i]) < test::scaled(1e-12));
       }
       // Only the layer's inputs and outputs (and parameter leaves) stay on the caller's tape.
       CHECK(tiled.arena_bytes * 4 < direct.arena_bytes);

@@ -2,8 +2,8 @@
 // covariance within error bars.
 #include <doctest/doctest.h>
 
-#include <cmath>
 #include <Eigen/LU>
+#include <cmath>
 #include <numbers>
 
 #include "sampling/chain_runner.hpp"
@@ -14,11 +14,11 @@ using namespace neuralrg;
 namespace {
 
 // E(x) = ½ xᵀ Σ⁻¹ x with Σ = [[1, 0.6], [0.6, 2]]; proposals from N(0, 1.5² I).
-class GaussianSpace final : public SamplingSpace {
+class GaussianSpace : public SamplingSpace {
  public:
   GaussianSpace() {
-    Eigen::Matrix2d sigma;
-    sigma << 1, 0.6, 0.6, 2;
+    Eigen::Matrix<Scalar, 2, 2> sigma;
+    sigma << 1, Scalar(0.6), Scalar(0.6), 2;
     precision_ = sigma.inverse();
   }
   std::string_view name() const override { return "physical"; }
@@ -34,13 +34,13 @@ class GaussianSpace final : public SamplingSpace {
     rng.fill_normal(q);
     q *= s;
     log_q.resize(q.rows(), 1);
-    log_q.col(0) = (-0.5 * (q.array() / s).square().rowwise().sum() -
-                    2 * std::log(s) - std::log(2 * std::numbers::pi))
+    log_q.col(0) = (-0.5 * (q.array() / s).square().rowwise().sum() - 2 * std::log(s) -
+                    std::log(2 * std::numbers::pi))
                        .matrix();
   }
 
  private:
-  Eigen::Matrix2d precision_;
+  Eigen::Matrix<Scalar, 2, 2> precision_;
 };
 
 // Measures x0, x1, x0², x1², x0·x1.
@@ -84,8 +84,8 @@ TEST_CASE("every sampler leaves the Gaussian invariant (mean and covariance with
     o.warmup = 200;
     o.sweeps = 1500;
     o.seed = 11;
-    const ChainResult r =
-        run_chains(space, *sampler, moments, [](const Matrix& s, Matrix& x) { x = s; }, o);
+    const ChainResult r = run_chains(
+        space, *sampler, moments, [](const Matrix& s, Matrix& x) { x = s; }, o);
     CHECK(r.acceptance > 0.2);
     for (std::size_t k = 0; k < 5; ++k) {
       CAPTURE(r.observables[k].name);
@@ -94,4 +94,39 @@ TEST_CASE("every sampler leaves the Gaussian invariant (mean and covariance with
       CHECK(e.stderr_ < 0.1);  // the check has teeth: error bars are small
     }
   }
+}
+
+TEST_CASE("HMC keeps the gradient where a trajectory ends: one evaluation fewer, same chains") {
+  struct CountingSpace final : GaussianSpace {
+    mutable int gradients = 0;
+    void energy(const Matrix& q, Matrix& e, Matrix* grad) const override {
+      if (grad) ++gradients;
+      GaussianSpace::energy(q, e, grad);
+    }
+  } space;
+  auto hmc = make_sampler("{plugin: hmc, step_size: 0.3, leapfrog: 5}");
+  ChainChunk kept, recomputed;
+  Rng init(5);
+  kept.state.resize(8, 2);
+  init.fill_normal(kept.state);
+  kept.accepted.resize(8, 1);
+  space.energy(kept.state, kept.energy, nullptr);
+  recomputed = kept;
+  for (std::uint64_t sweep = 0; sweep < 4; ++sweep) {
+    CAPTURE(sweep);
+    space.gradients = 0;
+    Rng a(100 + sweep), b(100 + sweep);
+    hmc->sweep(space, kept, a);
+    CHECK(space.gradients == (sweep == 0 ? 6 : 5));
+    recomputed.gradient.resize(0, 0);
+    hmc->sweep(space, recomputed, b);
+    CHECK(kept.state == recomputed.state);
+    CHECK(kept.energy == recomputed.energy);
+    CHECK(kept.accepted.sum() > 0);
+  }
+  // A move that does not compute gradients must not leave a stale one behind.
+  auto metropolis = make_sampler("{plugin: metropolis, mode: random_walk, step_size: 0.5}");
+  Rng c(9);
+  metropolis->sweep(space, kept, c);
+  CHECK(kept.gradient.size() == 0);
 }

@@ -52,7 +52,7 @@ Matrix orient_and_invert(const Flow& flow, Matrix& x, Rng& rng, Eigen::VectorXd&
     };
     Matrix block = x.middleRows(begin, rows);
     auto [z_plus, lq_plus] = bare(block);
-    log_q.segment(begin, rows) = lq_plus.col(0);
+    log_q.segment(begin, rows) = lq_plus.col(0).cast<double>();
     if (flow.symmetrized()) {
       auto [z_minus, lq_minus] = bare(-block);
       for (Index r = 0; r < rows; ++r) {
@@ -87,7 +87,7 @@ Estimate forward_kl(const Target& target, const Matrix& x, const Eigen::VectorXd
     const Index rows = std::min(kChunkRows, x.rows() - begin);
     tape.reset();
     const Matrix energy = target.energy(tape.constant(x.middleRows(begin, rows))).value();
-    d.segment(begin, rows) = -energy.col(0) - log_q.segment(begin, rows);
+    d.segment(begin, rows) = -energy.col(0).cast<double>() - log_q.segment(begin, rows);
   }
   d.array() += free_energy;
   const double n = static_cast<double>(d.size()), mean = d.mean();
@@ -119,9 +119,9 @@ std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vect
 // I(v_0; v_j) for every site j (0 at j = 0), each pair independent so threads cannot change it.
 Matrix mutual_information_map(const Matrix& v) {
   Matrix mi = Matrix::Zero(1, v.cols());
-  const Eigen::VectorXd first = v.col(0);
+  const Eigen::VectorXd first = v.col(0).cast<double>();
   tbb::parallel_for(Index{1}, v.cols(), [&](Index j) {
-    const Eigen::VectorXd other = v.col(j);
+    const Eigen::VectorXd other = v.col(j).cast<double>();
     mi(0, j) =
         analysis::mutual_information_ksg({first.data(), static_cast<std::size_t>(first.size())},
                                          {other.data(), static_cast<std::size_t>(other.size())});

@@ -30,6 +30,10 @@ struct ChainChunk {
   Matrix energy;        ///< rows×1, energy of state.
   Matrix log_proposal;  ///< rows×1, log proposal density of state (independence samplers).
   Matrix accepted;      ///< rows×1, fraction of this sweep's moves each chain accepted.
+  /// rows×dim, ∇energy at state, or empty. A gradient sampler may keep it to skip re-evaluating
+  /// the gradient where the last trajectory ended (a tenth of a 10-step HMC trajectory); it is
+  /// either empty or valid for every row, so a sampler that moves state without it clears it.
+  Matrix gradient;
 };
 
 /// What the host tells a sampler factory (reserved for future fields).

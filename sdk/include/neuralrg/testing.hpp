@@ -25,17 +25,27 @@ struct Report {
   std::string message;   ///< Empty when ok; otherwise what failed and where.
 };
 
+/// True in the default build; false in a single-precision one (-DNEURALRG_SCALAR=float), where
+/// central differences resolve only about three digits and the defaults below are looser.
+inline constexpr bool kDoubleScalar = sizeof(Scalar) == 8;
+
 /// Tolerances: |analytic − numeric| ≤ tolerance · (1 + |numeric|), with central differences of
 /// step `epsilon`.
 struct Tolerance {
-  double epsilon = 1e-6;
-  double tolerance = 1e-6;
+  double epsilon = kDoubleScalar ? 1e-6 : 5e-3;
+  double tolerance = kDoubleScalar ? 1e-6 : 5e-3;
 };
 
 namespace detail {
 
 inline double projected(const Matrix& y, const Matrix& w) {
-  return (y.array() * w.array()).sum();
+  return (y.cast<double>().array() * w.cast<double>().array()).sum();
+}
+
+// The step actually taken: saved ± epsilon rounds to the Scalar type, which matters in float.
+inline double central_step(Scalar saved, double epsilon) {
+  return static_cast<double>(static_cast<Scalar>(saved + epsilon)) -
+         static_cast<double>(static_cast<Scalar>(saved - epsilon));
 }
 
 inline void compare(Report& r, double analytic, double numeric, const Tolerance& tol,
@@ -79,7 +89,8 @@ inline Report check_input_gradient(const InputFunction& f, const Matrix& x,
       probe(i, j) = saved - tol.epsilon;
       const double down = evaluate(probe);
       probe(i, j) = saved;
-      detail::compare(report, analytic(i, j), (up - down) / (2 * tol.epsilon), tol,
+      detail::compare(report, analytic(i, j),
+                      (up - down) / detail::central_step(saved, tol.epsilon), tol,
                       "d/dx(" + std::to_string(i) + "," + std::to_string(j) + ")");
     }
   return report;
@@ -118,7 +129,8 @@ inline Report check_parameter_gradient(const ParameterFunction& f,
         v(i, j) = saved - tol.epsilon;
         const double down = evaluate();
         v(i, j) = saved;
-        detail::compare(report, analytic[k](i, j), (up - down) / (2 * tol.epsilon), tol,
+        detail::compare(report, analytic[k](i, j),
+                        (up - down) / detail::central_step(saved, tol.epsilon), tol,
                         params[k]->name + "(" + std::to_string(i) + "," + std::to_string(j) + ")");
       }
   }
@@ -127,11 +139,14 @@ inline Report check_parameter_gradient(const ParameterFunction& f,
 
 /// Settings of the bijector conformance check.
 struct BijectorCheck {
-  Index rows = 3;                  ///< Samples per check (each row is one block input).
-  double input_scale = 1.0;        ///< Standard deviation of the random inputs.
-  double round_trip = 1e-10;       ///< Max |inverse(forward(z)) − z|, and the other way round.
-  double log_det = 1e-6;           ///< Max |log-det − ln|det J_numerical||.
-  Tolerance gradient{1e-6, 1e-5};  ///< Finite-difference settings for gradients.
+  Index rows = 3;            ///< Samples per check (each row is one block input).
+  double input_scale = 1.0;  ///< Standard deviation of the random inputs.
+  /// Max |inverse(forward(z)) − z|, and the other way round.
+  double round_trip = kDoubleScalar ? 1e-10 : 1e-4;
+  /// Max |log-det − ln|det J_numerical||.
+  double log_det = kDoubleScalar ? 1e-6 : 1e-2;
+  /// Finite-difference settings for gradients.
+  Tolerance gradient = kDoubleScalar ? Tolerance{1e-6, 1e-5} : Tolerance{};
   std::uint64_t seed = 3;
 };
 
@@ -211,7 +226,8 @@ inline Report check_bijector(Bijector& b, const BijectorCheck& opt = {}) {
         probe(0, j) = saved - opt.gradient.epsilon;
         const Matrix down = detail::forward_value(b, probe, inverse);
         probe(0, j) = saved;
-        jac.col(j) = (up - down).transpose() / (2 * opt.gradient.epsilon);
+        jac.col(j) = (up - down).transpose() /
+                     static_cast<Scalar>(detail::central_step(saved, opt.gradient.epsilon));
       }
       const double numeric = std::log(std::abs(jac.determinant()));
       const double err = std::abs(out.log_det.value()(r, 0) - numeric);
