@@ -229,3 +229,34 @@ TEST_CASE("sampling gives the same observables on 1 and 2 threads") {
   CHECK(one.find("1,metropolis,physical,structure_factor,") != std::string::npos);
   CHECK(one == table(2));
 }
+
+TEST_CASE("a checkpoint written in the other precision is read and converted") {
+  // Written by hand in the format a float (or double) build writes, whatever this build's Scalar.
+  TempDir tmp;
+  const float f[] = {0.5f, -1.25f, 3.0f};
+  const double d[] = {0.1, -2.0};
+  std::string bytes =
+      "NEURALRG-CHECKPOINT 1\nepoch 7\nseed 3\nscalar float\n"
+      "tensor param 0:w 1 3\nend\n";
+  bytes.append(reinterpret_cast<const char*>(f), sizeof f);
+  std::ofstream(tmp.path / "f.ckpt", std::ios::binary) << bytes;
+  const Checkpoint from_float = read_checkpoint(tmp.path / "f.ckpt");
+  REQUIRE(from_float.parameters.size() == 1);
+  CHECK(from_float.epoch == 7);
+  CHECK(from_float.parameters[0].value(0, 1) == Scalar(-1.25));
+  CHECK(from_float.parameters[0].value(0, 2) == Scalar(3));
+
+  bytes = "NEURALRG-CHECKPOINT 1\nepoch 1\nseed 3\nscalar double\ntensor optimizer m 2 1\nend\n";
+  bytes.append(reinterpret_cast<const char*>(d), sizeof d);
+  std::ofstream(tmp.path / "d.ckpt", std::ios::binary) << bytes;
+  const Checkpoint from_double = read_checkpoint(tmp.path / "d.ckpt");
+  REQUIRE(from_double.optimizer.size() == 1);
+  CHECK(from_double.optimizer[0].value(0, 0) == Scalar(0.1));
+  CHECK(from_double.optimizer[0].value(1, 0) == Scalar(-2));
+
+  std::ofstream(tmp.path / "h.ckpt", std::ios::binary)
+      << "NEURALRG-CHECKPOINT 1\nepoch 1\nseed 3\nscalar half\nend\n";
+  CHECK_THROWS_WITH_AS(read_checkpoint(tmp.path / "h.ckpt"),
+                       doctest::Contains("scalar type half (expected double or float)"),
+                       std::runtime_error);
+}
