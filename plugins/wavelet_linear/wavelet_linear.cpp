@@ -38,6 +38,8 @@ struct InverseNode final : Node {
     if (!input->needs_grad) return;
     const Eigen::Matrix<Scalar, N, N> inv = value();
     const Eigen::Matrix<Scalar, N, N> g = adjoint();
+    // In two statements: GCC 12 -O3 reports a false maybe-uninitialized on the one-line product
+    // for float.
     const Eigen::Matrix<Scalar, N, N> inv_t_g = inv.transpose() * g;
     input->adjoint() -= inv_t_g * inv.transpose();
   }
