@@ -25,7 +25,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# The test suite does not need the benchmarks (bench/run builds them itself).
+bench=ON
+[ "$mode" = test ] && bench=OFF
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEURALRG_BUILD_BENCH=$bench >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 
 case "$mode" in
