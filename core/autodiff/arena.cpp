@@ -5,8 +5,7 @@
 
 namespace neuralrg {
 
-void* Arena::allocate(std::size_t bytes, std::size_t align) {
-  align = std::max(align, std::size_t{16});
+void* Arena::allocate_slow(std::size_t bytes, std::size_t align) {
   while (true) {
     for (; current_ < blocks_.size(); ++current_, offset_ = 0) {
       const std::size_t start = (offset_ + align - 1) / align * align;

@@ -9,18 +9,39 @@ enum class BinaryOp { Add, Sub, Mul };
 
 const char* op_name(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Add:
+      return "add";
+    case BinaryOp::Sub:
+      return "sub";
+    case BinaryOp::Mul:
+      return "mul";
   }
   return "?";
 }
 
-// Strides that read an operand broadcast to the output shape: 0 along a broadcast dimension.
-struct Strides {
-  explicit Strides(const Node* n) : row(n->rows == 1 ? 0 : 1), col(n->cols == 1 ? 0 : n->rows) {}
-  Index row, col;
+// Column c of an operand broadcast to the output: a whole column, or one value repeated down it
+// (a 1×cols row vector or a 1×1 scalar). Column by column, every case runs as a vector loop:
+// the Real NVP scale (s ⊙ scale) and the log-det sums of every coupling broadcast this way.
+struct Column {
+  Column(const Node* n, Index c) : values(n->value_data + (n->cols == 1 ? 0 : c) * n->rows) {
+    repeated = n->rows == 1;
+    adjoint = n->needs_grad ? n->adjoint_data + (values - n->value_data) : nullptr;
+  }
+  const Scalar* values;
+  Scalar* adjoint;  // nullptr when the operand wants no gradient
+  bool repeated;
+  auto vector(Index rows) const { return Eigen::Map<const Eigen::ArrayX<Scalar>>(values, rows); }
 };
+
+// g·∂(out)/∂(operand) added to the operand's adjoint column: summed down the column when the
+// operand was repeated.
+template <class Expr>
+void accumulate(Scalar* adjoint, bool repeated, Index rows, const Expr& contribution) {
+  if (repeated)
+    *adjoint += contribution.sum();
+  else
+    Eigen::Map<Eigen::ArrayX<Scalar>>(adjoint, rows) += contribution;
+}
 
 struct BinaryNode final : Node {
   BinaryNode(Node* l, Node* r, BinaryOp o) : a(l), b(r), op(o) {}
@@ -29,52 +50,49 @@ struct BinaryNode final : Node {
   BinaryOp op;
 
   void backward() override {
-    const bool same = a->rows == rows && a->cols == cols && b->rows == rows && b->cols == cols;
-    if (same) {
-      auto g = adjoint().array();
+    for (Index c = 0; c < cols; ++c) {
+      const auto g = Eigen::Map<const Eigen::ArrayX<Scalar>>(adjoint_data + c * rows, rows);
+      const Column ca(a, c), cb(b, c);
       switch (op) {
         case BinaryOp::Add:
-          if (a->needs_grad) a->adjoint().array() += g;
-          if (b->needs_grad) b->adjoint().array() += g;
-          break;
         case BinaryOp::Sub:
-          if (a->needs_grad) a->adjoint().array() += g;
-          if (b->needs_grad) b->adjoint().array() -= g;
+          if (ca.adjoint) accumulate(ca.adjoint, ca.repeated, rows, g);
+          if (cb.adjoint && op == BinaryOp::Add) accumulate(cb.adjoint, cb.repeated, rows, g);
+          if (cb.adjoint && op == BinaryOp::Sub) accumulate(cb.adjoint, cb.repeated, rows, -g);
           break;
         case BinaryOp::Mul:
-          if (a->needs_grad) a->adjoint().array() += g * b->value().array();
-          if (b->needs_grad) b->adjoint().array() += g * a->value().array();
+          if (ca.adjoint) {
+            if (cb.repeated)
+              accumulate(ca.adjoint, ca.repeated, rows, g * cb.values[0]);
+            else
+              accumulate(ca.adjoint, ca.repeated, rows, g * cb.vector(rows));
+          }
+          if (cb.adjoint) {
+            if (ca.repeated)
+              accumulate(cb.adjoint, cb.repeated, rows, g * ca.values[0]);
+            else
+              accumulate(cb.adjoint, cb.repeated, rows, g * ca.vector(rows));
+          }
           break;
       }
-      return;
     }
-    const Scalar* g = adjoint_data;
-    const Strides sa(a), sb(b);
-    Scalar* ga = a->needs_grad ? a->adjoint_data : nullptr;
-    Scalar* gb = b->needs_grad ? b->adjoint_data : nullptr;
-    const Scalar* va = a->value_data;
-    const Scalar* vb = b->value_data;
-    for (Index c = 0; c < cols; ++c)
-      for (Index r = 0; r < rows; ++r) {
-        const Scalar gi = g[c * rows + r];
-        const Index ia = r * sa.row + c * sa.col, ib = r * sb.row + c * sb.col;
-        switch (op) {
-          case BinaryOp::Add:
-            if (ga) ga[ia] += gi;
-            if (gb) gb[ib] += gi;
-            break;
-          case BinaryOp::Sub:
-            if (ga) ga[ia] += gi;
-            if (gb) gb[ib] -= gi;
-            break;
-          case BinaryOp::Mul:
-            if (ga) ga[ia] += gi * vb[ib];
-            if (gb) gb[ib] += gi * va[ia];
-            break;
-        }
-      }
   }
 };
+
+template <class F>
+void combine(BinaryOp op, const F& f) {
+  switch (op) {
+    case BinaryOp::Add:
+      f([](const auto& x, const auto& y) { return x + y; });
+      break;
+    case BinaryOp::Sub:
+      f([](const auto& x, const auto& y) { return x - y; });
+      break;
+    case BinaryOp::Mul:
+      f([](const auto& x, const auto& y) { return x * y; });
+      break;
+  }
+}
 
 Index broadcast_extent(const char* op, Var a, Var b, Index ea, Index eb) {
   if (ea == eb || eb == 1) return ea;
@@ -91,32 +109,33 @@ Var binary(BinaryOp op, Var a, Var b) {
   const Index cols = broadcast_extent(name, a, b, a.cols(), b.cols());
   auto* node = a.tape().make_node<BinaryNode>(rows, cols, a.needs_grad() || b.needs_grad(),
                                               a.node(), b.node(), op);
-  auto out = node->value().array();
-  const bool same = a.rows() == rows && a.cols() == cols && b.rows() == rows && b.cols() == cols;
-  if (same) {
-    switch (op) {
-      case BinaryOp::Add: out = a.value().array() + b.value().array(); break;
-      case BinaryOp::Sub: out = a.value().array() - b.value().array(); break;
-      case BinaryOp::Mul: out = a.value().array() * b.value().array(); break;
+  combine(op, [&](auto apply) {
+    for (Index c = 0; c < cols; ++c) {
+      auto out = Eigen::Map<Eigen::ArrayX<Scalar>>(node->value_data + c * rows, rows);
+      const Column ca(a.node(), c), cb(b.node(), c);
+      if (!ca.repeated && !cb.repeated)
+        out = apply(ca.vector(rows), cb.vector(rows));
+      else if (!ca.repeated)
+        out = apply(ca.vector(rows), cb.values[0]);
+      else if (!cb.repeated)
+        out = apply(ca.values[0], cb.vector(rows));
+      else
+        out.setConstant(apply(ca.values[0], cb.values[0]));
     }
-    return Var(node);
-  }
-  const Strides sa(a.node()), sb(b.node());
-  const Scalar* pa = a.node()->value_data;
-  const Scalar* pb = b.node()->value_data;
-  Scalar* o = node->value_data;
-  for (Index c = 0; c < cols; ++c)
-    for (Index r = 0; r < rows; ++r) {
-      const Scalar x = pa[r * sa.row + c * sa.col], y = pb[r * sb.row + c * sb.col];
-      o[c * rows + r] = op == BinaryOp::Add ? x + y : op == BinaryOp::Sub ? x - y : x * y;
-    }
+  });
   return Var(node);
 }
 
 }  // namespace
 
-Var add(Var a, Var b) { return binary(BinaryOp::Add, a, b); }
-Var sub(Var a, Var b) { return binary(BinaryOp::Sub, a, b); }
-Var mul(Var a, Var b) { return binary(BinaryOp::Mul, a, b); }
+Var add(Var a, Var b) {
+  return binary(BinaryOp::Add, a, b);
+}
+Var sub(Var a, Var b) {
+  return binary(BinaryOp::Sub, a, b);
+}
+Var mul(Var a, Var b) {
+  return binary(BinaryOp::Mul, a, b);
+}
 
 }  // namespace neuralrg

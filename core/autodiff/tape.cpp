@@ -38,8 +38,25 @@ void Tape::reset() {
   impl_->arena.reset();
 }
 
-void Tape::freeze_parameters(bool frozen) { impl_->frozen = frozen; }
-bool Tape::parameters_frozen() const { return impl_->frozen; }
+Tape::Mark Tape::mark() const {
+  const Arena::Mark a = impl_->arena.mark();
+  return {impl_->nodes.size(), impl_->params.size(), a.current, a.offset, a.used};
+}
+
+void Tape::rewind(const Mark& m) {
+  if (m.nodes > impl_->nodes.size() || m.params > impl_->params.size())
+    detail::shape_error("rewind", "the mark is newer than the tape (reset or rewound past it)");
+  impl_->nodes.resize(m.nodes);
+  impl_->params.truncate(m.params);
+  impl_->arena.rewind({m.arena_block, m.arena_offset, m.arena_used});
+}
+
+void Tape::freeze_parameters(bool frozen) {
+  impl_->frozen = frozen;
+}
+bool Tape::parameters_frozen() const {
+  return impl_->frozen;
+}
 
 void* Tape::allocate_bytes(std::size_t bytes, std::size_t align) {
   return impl_->arena.allocate(bytes, align);
@@ -95,14 +112,15 @@ std::optional<ConstMatrixMap> Tape::param_grad(const Parameter& p) const {
   return ConstMatrixMap(leaf->adjoint_data, leaf->rows, leaf->cols);
 }
 
-void Tape::backward(Var root) { sweep_backward(root, nullptr); }
+void Tape::backward(Var root) {
+  sweep_backward(root, nullptr);
+}
 
 void Tape::backward(Var root, const Eigen::Ref<const Matrix>& seed) {
   detail::require_var("backward", root);
   if (seed.rows() != root.rows() || seed.cols() != root.cols())
-    detail::shape_error("backward", fmt::format("seed is {}×{} but the root is {}×{}",
-                                                seed.rows(), seed.cols(), root.rows(),
-                                                root.cols()));
+    detail::shape_error("backward", fmt::format("seed is {}×{} but the root is {}×{}", seed.rows(),
+                                                seed.cols(), root.rows(), root.cols()));
   sweep_backward(root, &seed);
 }
 
@@ -125,15 +143,21 @@ void Tape::sweep_backward(Var root, const Eigen::Ref<const Matrix>* seed) {
     if (nodes[i]->needs_grad) nodes[i]->backward();
 }
 
-std::size_t Tape::arena_blocks() const { return impl_->arena.blocks(); }
-std::size_t Tape::arena_bytes_used() const { return impl_->arena.bytes_used(); }
-std::size_t Tape::size() const { return impl_->nodes.size(); }
+std::size_t Tape::arena_blocks() const {
+  return impl_->arena.blocks();
+}
+std::size_t Tape::arena_bytes_used() const {
+  return impl_->arena.bytes_used();
+}
+std::size_t Tape::size() const {
+  return impl_->nodes.size();
+}
 
 Var reshape(Var x, Index rows, Index cols) {
   detail::require_var("reshape", x);
   if (rows * cols != x.rows() * x.cols())
-    detail::shape_error("reshape", fmt::format("cannot view {}×{} as {}×{}", x.rows(), x.cols(),
-                                               rows, cols));
+    detail::shape_error("reshape",
+                        fmt::format("cannot view {}×{} as {}×{}", x.rows(), x.cols(), rows, cols));
   Tape& tape = x.tape();
   void* memory = tape.allocate_bytes(sizeof(AliasNode), alignof(AliasNode));
   auto* node = ::new (memory) AliasNode();

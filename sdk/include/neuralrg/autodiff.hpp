@@ -97,6 +97,15 @@ class Tape {
   /// Forgets every node and rewinds the arena; capacity is kept for the next step.
   void reset();
 
+  /// A point in the record. rewind(m) forgets the nodes created after m and reuses their
+  /// memory, keeping those before it: e.g. parameter leaves created once, then many tiles of
+  /// rows recorded and back-propagated one after another.
+  struct Mark {
+    std::size_t nodes, params, arena_block, arena_offset, arena_used;
+  };
+  Mark mark() const;
+  void rewind(const Mark& m);
+
   /// When frozen, parameters enter as constants: no parameter adjoints, no weight-gradient work.
   /// Used for input gradients (HMC on U(z), response maps).
   void freeze_parameters(bool frozen);
@@ -219,10 +228,20 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
 /// ½ x_r · (A x_r) per row: rows×1. A must be symmetric and outlive the step.
 Var quadratic_form(Var x, const LinearOperator& A);
 
-inline Var operator+(Var a, Var b) { return add(a, b); }
-inline Var operator-(Var a, Var b) { return sub(a, b); }
-inline Var operator*(Var a, Var b) { return mul(a, b); }
-inline Var operator-(Var a) { return neg(a); }
-inline Var operator*(Scalar s, Var x) { return scale(x, s); }
+inline Var operator+(Var a, Var b) {
+  return add(a, b);
+}
+inline Var operator-(Var a, Var b) {
+  return sub(a, b);
+}
+inline Var operator*(Var a, Var b) {
+  return mul(a, b);
+}
+inline Var operator-(Var a) {
+  return neg(a);
+}
+inline Var operator*(Scalar s, Var x) {
+  return scale(x, s);
+}
 
 }  // namespace neuralrg
