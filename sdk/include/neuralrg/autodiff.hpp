@@ -99,7 +99,8 @@ class Tape {
 
   /// A point in the record. rewind(m) forgets the nodes created after m and reuses their
   /// memory, keeping those before it: e.g. parameter leaves created once, then many tiles of
-  /// rows recorded and back-propagated one after another.
+  /// rows recorded and back-propagated one after another. m must have been taken on this tape
+  /// since its last reset(), and not be newer than an earlier rewind (that is refused).
   struct Mark {
     std::size_t nodes, params, arena_block, arena_offset, arena_used;
   };
@@ -228,20 +229,10 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
 /// ½ x_r · (A x_r) per row: rows×1. A must be symmetric and outlive the step.
 Var quadratic_form(Var x, const LinearOperator& A);
 
-inline Var operator+(Var a, Var b) {
-  return add(a, b);
-}
-inline Var operator-(Var a, Var b) {
-  return sub(a, b);
-}
-inline Var operator*(Var a, Var b) {
-  return mul(a, b);
-}
-inline Var operator-(Var a) {
-  return neg(a);
-}
-inline Var operator*(Scalar s, Var x) {
-  return scale(x, s);
-}
+inline Var operator+(Var a, Var b) { return add(a, b); }
+inline Var operator-(Var a, Var b) { return sub(a, b); }
+inline Var operator*(Var a, Var b) { return mul(a, b); }
+inline Var operator-(Var a) { return neg(a); }
+inline Var operator*(Scalar s, Var x) { return scale(x, s); }
 
 }  // namespace neuralrg
