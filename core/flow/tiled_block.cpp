@@ -71,8 +71,9 @@ struct TiledBlockNode final : Node {
   bool inverse;
   bool train_params;
 
-  // Starts the scratch tape with b's parameter leaves, which every tile then shares: created
-  // per tile, they were a tenth of a latent-HMC gradient (insert, allocate, attach ~10² leaves).
+  // Starts the scratch tape with b's parameter leaves, which every tile then shares. Created per
+  // tile (~170 inserts, allocations and attaches), they and the tape's other bookkeeping took ~8 %
+  // of a latent-HMC gradient; shared, with the arena's fast path inline, ~5 %.
   static Tape::Mark begin_tiles(Tape& sub, bool frozen, std::span<Parameter* const> params) {
     sub.reset();
     sub.freeze_parameters(frozen);
