@@ -20,10 +20,12 @@ const char* op_name(BinaryOp op) {
 // (a 1×cols row vector or a 1×1 scalar). Column by column, every case runs as a vector loop:
 // the Real NVP scale (s ⊙ scale) and the log-det sums of every coupling broadcast this way.
 struct Column {
-  Column(const Node* n, Index c) : values(n->value_data + (n->cols == 1 ? 0 : c) * n->rows) {
-    repeated = n->rows == 1;
-    adjoint = n->needs_grad ? n->adjoint_data + (values - n->value_data) : nullptr;
-  }
+  Column(const Node* n, Index c)
+      : offset((n->cols == 1 ? 0 : c) * n->rows),
+        values(n->value_data + offset),
+        adjoint(n->needs_grad ? n->adjoint_data + offset : nullptr),
+        repeated(n->rows == 1) {}
+  Index offset;
   const Scalar* values;
   Scalar* adjoint;  // nullptr when the operand wants no gradient
   bool repeated;

@@ -13,6 +13,7 @@ namespace {
 struct Scratch {
   Tape tape;
   std::vector<Node*> param_leaves;  // on the caller's tape, looked up once per backward
+  std::vector<Node*> tile_leaves;   // the same parameters on the scratch tape, shared by tiles
 };
 
 // Scratch per thread, one per nesting level: a tile's work normally ends before the next tile
@@ -28,6 +29,7 @@ class ScratchLease {
   ScratchLease(const ScratchLease&) = delete;
   ScratchLease& operator=(const ScratchLease&) = delete;
   Scratch* operator->() const { return scratch_; }
+  Scratch& operator*() const { return *scratch_; }
 
  private:
   static std::vector<std::unique_ptr<Scratch>>& pool() {
@@ -74,17 +76,19 @@ struct TiledBlockNode final : Node {
   // Starts the scratch tape with b's parameter leaves, which every tile then shares. Created per
   // tile (~170 inserts, allocations and attaches), they and the tape's other bookkeeping took ~8 %
   // of a latent-HMC gradient; shared, with the arena's fast path inline, ~5 %.
-  static Tape::Mark begin_tiles(Tape& sub, bool frozen, std::span<Parameter* const> params) {
+  static Tape::Mark begin_tiles(Scratch& scratch, bool frozen, std::span<Parameter* const> params) {
+    Tape& sub = scratch.tape;
     sub.reset();
     sub.freeze_parameters(frozen);
-    for (Parameter* p : params) sub.param(*p);
+    scratch.tile_leaves.clear();
+    for (Parameter* p : params) scratch.tile_leaves.push_back(sub.param(*p).node());
     return sub.mark();
   }
 
   void forward_tiles() {
     const ScratchLease scratch;
     Tape& sub = scratch->tape;
-    const Tape::Mark start = begin_tiles(sub, true, {params, n_params});
+    const Tape::Mark start = begin_tiles(*scratch, true, {params, n_params});
     for (Index r0 = 0; r0 < rows; r0 += tile) {
       const Index n = std::min(tile, rows - r0);
       sub.rewind(start);
@@ -102,7 +106,7 @@ struct TiledBlockNode final : Node {
     if (train_params)
       for (std::size_t i = 0; i < n_params; ++i)
         param_leaves.push_back(tape->param(*params[i]).node());
-    const Tape::Mark start = begin_tiles(sub, !train_params, {params, n_params});
+    const Tape::Mark start = begin_tiles(*scratch, !train_params, {params, n_params});
     for (Index r0 = 0; r0 < rows; r0 += tile) {
       const Index n = std::min(tile, rows - r0);
       sub.rewind(start);
@@ -119,7 +123,7 @@ struct TiledBlockNode final : Node {
       if (x->needs_grad) x->adjoint().middleRows(r0, n) += in.adjoint();
       if (!train_params) continue;
       for (std::size_t i = 0; i < n_params; ++i)
-        if (auto g = sub.param_grad(*params[i])) param_leaves[i]->adjoint() += *g;
+        param_leaves[i]->adjoint() += scratch->tile_leaves[i]->adjoint();
     }
   }
 };
