@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "coupling_masks.hpp"
 #include "mlp.hpp"
+
+using conditioner::Mlp;
 
 namespace realnvp {
 namespace {
@@ -22,9 +25,7 @@ class RealNvp final : public Bijector {
  public:
   RealNvp(const Params& p, const BijectorContext& ctx) : width_(ctx.width) {
     Rng rng = Rng::stream(ctx.seed, "realnvp.init");
-    const auto activation = p.text("activation") == "tanh"       ? ActivationChoice::Tanh
-                            : p.text("activation") == "softplus" ? ActivationChoice::Softplus
-                                                                 : ActivationChoice::Elu;
+    const auto activation = conditioner::parse_activation(p.text("activation"));
     std::vector<Index> widths{width_};
     for (long long h : p.integers("hidden")) widths.push_back(static_cast<Index>(h));
     widths.push_back(width_);
@@ -32,18 +33,7 @@ class RealNvp final : public Bijector {
     couplings_.reserve(static_cast<std::size_t>(couplings));
     RowVector mask(width_);
     for (long long k = 0; k < couplings; ++k) {
-      if (k % 2 == 1) {
-        mask = (1 - mask.array()).matrix();
-      } else if (p.text("mask") == "random") {
-        std::vector<Index> order(width_);
-        for (Index i = 0; i < width_; ++i) order[i] = i;
-        for (Index i = width_ - 1; i > 0; --i)  // Fisher–Yates with our own stream
-          std::swap(order[i], order[static_cast<Index>(rng.uniform() * (i + 1))]);
-        mask.setZero();
-        for (Index i = 0; i < width_ / 2; ++i) mask(order[i]) = 1;
-      } else {
-        for (Index i = 0; i < width_; ++i) mask(i) = (i % 2 == 0) ? 1 : 0;
-      }
+      conditioner::next_mask(mask, k, p.text("mask"), rng);
       const std::string name = "coupling" + std::to_string(k);
       Mlp s_net(name + ".s", widths, activation, rng);
       Mlp t_net(name + ".t", widths, activation, rng);

@@ -1,4 +1,4 @@
-// Both block plugins pass the SDK conformance kit, with non-trivial weights.
+// The block plugins pass the SDK conformance kit, with non-trivial weights.
 #include <doctest/doctest.h>
 
 #include "neuralrg/testing.hpp"
@@ -11,10 +11,10 @@ namespace {
 
 // Moves every parameter away from its initial value (scale = 0 would make realnvp trivially
 // volume preserving and hide log-det mistakes).
-void perturb(Bijector& b, std::uint64_t seed) {
+void perturb(Bijector& b, std::uint64_t seed, double amount = 0.3) {
   Rng rng(seed);
   for (Parameter* p : b.parameters())
-    for (Index i = 0; i < p->value.size(); ++i) p->value.data()[i] += 0.3 * rng.normal();
+    for (Index i = 0; i < p->value.size(); ++i) p->value.data()[i] += amount * rng.normal();
 }
 
 void require_conformant(Bijector& b) {
@@ -48,6 +48,38 @@ TEST_CASE("realnvp has the published parameter count and starts volume preservin
   CHECK(
       b->forward(t.constant(test::random_matrix(5, 4, 1))).log_det.value().cwiseAbs().maxCoeff() ==
       0.0);
+}
+
+TEST_CASE("spline passes the conformance kit, inside and outside its interval") {
+  for (Index width : {4, 2}) {
+    for (const char* yaml :
+         {"{plugin: spline}", "{plugin: spline, couplings: 3, bins: 3, hidden: [6], bound: 1.5}",
+          "{plugin: spline, couplings: 2, bins: 5, mask: checkerboard, activation: tanh}"}) {
+      CAPTURE(width);
+      CAPTURE(std::string(yaml));
+      auto b = test::make_bijector(yaml, width);
+      perturb(*b, 7, 0.1);
+      testing::BijectorCheck check;
+      check.rows = 6;
+      check.input_scale = 2;  // some inputs beyond ±1.5, where the splines are the identity
+      const auto report = testing::check_bijector(*b, check);
+      INFO(report.message);
+      CHECK(report.ok);
+    }
+  }
+}
+
+TEST_CASE("spline starts as the identity and then bends the density") {
+  auto b = test::make_bijector("{plugin: spline, couplings: 2}", 4);
+  Tape t;
+  const Matrix z = test::random_matrix(5, 4, 1);
+  Transformed start = b->forward(t.constant(z));
+  CHECK((start.value.value() - z).cwiseAbs().maxCoeff() < test::scaled(1e-12));
+  CHECK(start.log_det.value().cwiseAbs().maxCoeff() < test::scaled(1e-12));
+  perturb(*b, 8);
+  Transformed bent = b->forward(t.constant(z));
+  CHECK((bent.value.value() - z).cwiseAbs().maxCoeff() > 0.01);
+  CHECK(bent.log_det.value().cwiseAbs().maxCoeff() > 0.01);
 }
 
 TEST_CASE("wavelet_linear passes the conformance kit, fixed and trainable") {

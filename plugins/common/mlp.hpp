@@ -1,4 +1,5 @@
-// A fully connected network built from tape ops: the conditioner of each coupling.
+// A fully connected network built from tape ops: the conditioner of a coupling, shared by the
+// coupling plugins (Real NVP, splines). Compiled into each plugin; not part of the SDK.
 #pragma once
 
 #include <string>
@@ -6,9 +7,16 @@
 
 #include <neuralrg/neuralrg.hpp>
 
-namespace realnvp {
+namespace conditioner {
 
 enum class ActivationChoice { Elu, Tanh, Softplus };
+
+/// The schema's "activation" choice ("elu", "tanh" or "softplus").
+inline ActivationChoice parse_activation(const std::string& name) {
+  return name == "tanh"       ? ActivationChoice::Tanh
+         : name == "softplus" ? ActivationChoice::Softplus
+                              : ActivationChoice::Elu;
+}
 
 class Mlp {
  public:
@@ -25,6 +33,11 @@ class Mlp {
 
   void collect(std::vector<neuralrg::Parameter*>& out);
 
+  /// Zeroes the last layer's weights and bias: the network then outputs 0 for every input, so a
+  /// coupling it conditions can start as the identity and still learn (the hidden layers are
+  /// random, so the last layer's gradient is not zero).
+  void zero_output_layer();
+
  private:
   // Parameters are mutable because tapes read them through non-const references; forward and
   // inverse never modify them.
@@ -32,4 +45,4 @@ class Mlp {
   ActivationChoice activation_;
 };
 
-}  // namespace realnvp
+}  // namespace conditioner

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace realnvp {
+namespace conditioner {
 
 using namespace neuralrg;
 
@@ -48,4 +48,9 @@ void Mlp::collect(std::vector<Parameter*>& out) {
   }
 }
 
-}  // namespace realnvp
+void Mlp::zero_output_layer() {
+  weights_.back().value.setZero();
+  biases_.back().value.setZero();
+}
+
+}  // namespace conditioner

@@ -1,0 +1,234 @@
+#include "rq_spline.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace spline {
+namespace {
+
+using namespace neuralrg;
+
+// Floors that keep every bin invertible and every log-det finite: a bin is at least 0.1 % of a
+// uniform bin, a slope at least 10⁻³.
+constexpr double kMinBin = 1e-3, kMinSlope = 1e-3;
+
+// One element's bin: its left knot (x_k, y_k), width, height, and the slopes at both ends.
+struct Bin {
+  int k;
+  double x, w, y, h, d0, d1;
+};
+
+// The bin holding v, searched along the x knots (or the y knots for the inverse); false outside
+// [−bound, bound), where the map is the identity.
+bool locate(const ConstMatrixMap& W, const ConstMatrixMap& H, const ConstMatrixMap& D, Index i,
+            double v, bool by_height, double bound, Bin& bin) {
+  if (!(v >= -bound && v < bound)) return false;
+  const int bins = static_cast<int>(W.cols());
+  double x = -bound, y = -bound;
+  int k = 0;
+  for (; k < bins - 1; ++k) {
+    const double w = W(i, k), h = H(i, k);
+    if (v < (by_height ? y + h : x + w)) break;
+    x += w;
+    y += h;
+  }
+  bin = {k, x, W(i, k), y, H(i, k), k == 0 ? 1.0 : static_cast<double>(D(i, k - 1)),
+         k == bins - 1 ? 1.0 : static_cast<double>(D(i, k))};
+  return true;
+}
+
+// The spline inside one bin at relative position ξ ∈ [0, 1], with its partial derivatives.
+// With s = h/w, t = ξ(1 − ξ), a = d0 + d1 − 2s:
+//   y = y_k + h·N/Den,  N = sξ² + d0·t,  Den = s + a·t,
+//   ln y' = ln(s²G/Den²),  G = d1ξ² + 2s·t + d0(1 − ξ)².
+// Partials of y and of ln y' are taken with respect to ξ, s, d0 and d1 at fixed h, plus y's
+// direct dependence on h; the callers chain them to x, the knots and the widths.
+struct Local {
+  Local(const Bin& b, double xi_) : xi(xi_) {
+    s = b.h / b.w;
+    t = xi * (1 - xi);
+    const double a = b.d0 + b.d1 - 2 * s;
+    n = s * xi * xi + b.d0 * t;
+    den = s + a * t;
+    g = b.d1 * xi * xi + 2 * s * t + b.d0 * (1 - xi) * (1 - xi);
+    value = b.y + b.h * n / den;
+    log_slope = std::log(s * s * g / (den * den));
+    const double den2 = den * den;
+    y_xi = b.h * s * g / den2;
+    y_s = b.h * (xi * xi * den - n * (1 - 2 * t)) / den2;
+    y_d0 = b.h * t * (den - n) / den2;
+    y_d1 = -b.h * t * n / den2;
+    y_h = n / den;
+    const double g_xi = 2 * b.d1 * xi + 2 * s * (1 - 2 * xi) - 2 * b.d0 * (1 - xi);
+    l_xi = g_xi / g - 2 * a * (1 - 2 * xi) / den;
+    l_s = 2 / s + 2 * t / g - 2 * (1 - 2 * t) / den;
+    l_d0 = (1 - xi) * (1 - xi) / g - 2 * t / den;
+    l_d1 = xi * xi / g - 2 * t / den;
+  }
+  double xi, s, t, n, den, g, value, log_slope;
+  double y_xi, y_s, y_d0, y_d1, y_h, l_xi, l_s, l_d0, l_d1;
+};
+
+// ξ of the point whose image is v (the root in [0, 1] of a quadratic, in the form that avoids
+// cancellation).
+double inverse_xi(const Bin& b, double v) {
+  const double s = b.h / b.w, delta = v - b.y, a_ = b.d0 + b.d1 - 2 * s;
+  const double qa = b.h * (s - b.d0) + delta * a_;
+  const double qb = b.h * b.d0 - delta * a_;
+  const double qc = -s * delta;
+  const double disc = std::max(qb * qb - 4 * qa * qc, 0.0);
+  return std::clamp(2 * qc / (-qb - std::sqrt(disc)), 0.0, 1.0);
+}
+
+// ln f' of each element: its adjoint is read by the SplineNode created right after it, which the
+// backward sweep reaches first but only once every consumer of both outputs is done.
+struct SplineLogDetNode final : Node {
+  void backward() override {}
+};
+
+// Gradients with respect to one element's bin: the input, the left knot, width, height, slopes.
+struct BinGradient {
+  double u, x, w, y, h, d0, d1;
+};
+
+struct SplineNode final : Node {
+  SplineNode(Node* u_, Node* w_, Node* h_, Node* d_, Node* log_det_, double bound_, bool inv)
+      : u(u_), widths(w_), heights(h_), slopes(d_), log_det(log_det_), bound(bound_), inverse(inv) {}
+  Node* u;
+  Node* widths;
+  Node* heights;
+  Node* slopes;
+  Node* log_det;
+  double bound;
+  bool inverse;
+
+  void evaluate() {
+    const ConstMatrixMap W = std::as_const(*widths).value(), H = std::as_const(*heights).value(),
+                         D = std::as_const(*slopes).value(), in = std::as_const(*u).value();
+    MatrixMap out = value(), ld = log_det->value();
+    for (Index i = 0; i < rows; ++i) {
+      const double v = in(i, 0);
+      Bin b;
+      if (!locate(W, H, D, i, v, inverse, bound, b)) {
+        out(i, 0) = in(i, 0);
+        ld(i, 0) = 0;
+        continue;
+      }
+      if (inverse) {
+        const Local l(b, inverse_xi(b, v));
+        out(i, 0) = static_cast<Scalar>(b.x + b.w * l.xi);
+        ld(i, 0) = static_cast<Scalar>(-l.log_slope);
+      } else {
+        const Local l(b, (v - b.x) / b.w);
+        out(i, 0) = static_cast<Scalar>(l.value);
+        ld(i, 0) = static_cast<Scalar>(l.log_slope);
+      }
+    }
+  }
+
+  // gv, gl: the adjoints of the output and of its log-slope.
+  BinGradient element_gradient(const Bin& b, double v, double gv, double gl) const {
+    BinGradient g{};
+    if (!inverse) {
+      const Local l(b, (v - b.x) / b.w);
+      const double a_xi = gv * l.y_xi + gl * l.l_xi, a_s = gv * l.y_s + gl * l.l_s;
+      g.u = a_xi / b.w;
+      g.x = -g.u;
+      g.w = -(a_xi * l.xi + a_s * l.s) / b.w;
+      g.y = gv;
+      g.h = gv * l.y_h + a_s / b.w;
+      g.d0 = gv * l.y_d0 + gl * l.l_d0;
+      g.d1 = gv * l.y_d1 + gl * l.l_d1;
+      return g;
+    }
+    // x = x_k + w·ξ and −ln f'(ξ), with ξ defined implicitly by f(ξ) = v: ∂ξ/∂q = −∂f/∂q / f_ξ.
+    const Local l(b, inverse_xi(b, v));
+    const double c = (gv * b.w - gl * l.l_xi) / l.y_xi;
+    const double a_s = -c * l.y_s - gl * l.l_s;
+    g.u = c;
+    g.x = gv;
+    g.y = -c;
+    g.h = -c * l.y_h + a_s / b.w;
+    g.w = gv * l.xi - a_s * l.s / b.w;
+    g.d0 = -c * l.y_d0 - gl * l.l_d0;
+    g.d1 = -c * l.y_d1 - gl * l.l_d1;
+    return g;
+  }
+
+  void backward() override {
+    const ConstMatrixMap W = std::as_const(*widths).value(), H = std::as_const(*heights).value(),
+                         D = std::as_const(*slopes).value(), in = std::as_const(*u).value();
+    const MatrixMap g_out = adjoint(), g_ld = log_det->adjoint();
+    const int bins = static_cast<int>(W.cols());
+    for (Index i = 0; i < rows; ++i) {
+      const double v = in(i, 0);
+      Bin b;
+      if (!locate(W, H, D, i, v, inverse, bound, b)) {
+        if (u->needs_grad) u->adjoint()(i, 0) += g_out(i, 0);
+        continue;
+      }
+      const BinGradient g = element_gradient(b, v, g_out(i, 0), g_ld(i, 0));
+      if (u->needs_grad) u->adjoint()(i, 0) += static_cast<Scalar>(g.u);
+      // The left knot is the sum of the widths (heights) of the bins before it.
+      if (widths->needs_grad) {
+        MatrixMap gw = widths->adjoint();
+        for (int j = 0; j < b.k; ++j) gw(i, j) += static_cast<Scalar>(g.x);
+        gw(i, b.k) += static_cast<Scalar>(g.w);
+      }
+      if (heights->needs_grad) {
+        MatrixMap gh = heights->adjoint();
+        for (int j = 0; j < b.k; ++j) gh(i, j) += static_cast<Scalar>(g.y);
+        gh(i, b.k) += static_cast<Scalar>(g.h);
+      }
+      if (slopes->needs_grad) {  // the end knots' slopes are fixed at 1
+        MatrixMap gd = slopes->adjoint();
+        if (b.k > 0) gd(i, b.k - 1) += static_cast<Scalar>(g.d0);
+        if (b.k < bins - 1) gd(i, b.k) += static_cast<Scalar>(g.d1);
+      }
+    }
+  }
+};
+
+}  // namespace
+
+Transformed rq_spline(Var x, Var theta, std::span<const Index> columns, const SplineShape& shape,
+                      bool inverse) {
+  const Index rows = x.rows(), n_cols = static_cast<Index>(columns.size());
+  const Index bins = shape.bins, per_spline = shape.params_per_spline();
+  if (theta.rows() != rows || theta.cols() != per_spline * n_cols)
+    throw std::invalid_argument("rq_spline: theta is " + std::to_string(theta.rows()) + "×" +
+                                std::to_string(theta.cols()) + ", expected " +
+                                std::to_string(rows) + "×" + std::to_string(per_spline * n_cols));
+  const Index m = rows * n_cols;  // one spline per row and listed column, column-major
+  Var u = reshape(gather_cols(x, columns), m, 1);
+  Var params = reshape(theta, m, per_spline);
+  const Scalar span = 2 * shape.bound;
+  // Widths (heights) = span·(floor/bins + (1 − floor)·softmax): they sum to the span.
+  auto bin_sizes = [&](Index first) {
+    Var logits = slice_cols(params, first, bins);
+    Var p = exp(sub(logits, logsumexp_rows(logits)));
+    return shift(scale(p, static_cast<Scalar>(span * (1 - kMinBin))),
+                 static_cast<Scalar>(span * kMinBin / static_cast<double>(bins)));
+  };
+  Var widths = bin_sizes(0), heights = bin_sizes(bins);
+  // softplus(θ + c) = 1 − kMinSlope at θ = 0, so zero parameters give slope 1 everywhere.
+  const auto slope_shift = static_cast<Scalar>(std::log(std::expm1(1 - kMinSlope)));
+  Var slopes = shift(softplus(shift(slice_cols(params, 2 * bins, bins - 1), slope_shift)),
+                     static_cast<Scalar>(kMinSlope));
+
+  Tape& tape = x.tape();
+  const bool grad =
+      u.needs_grad() || widths.needs_grad() || heights.needs_grad() || slopes.needs_grad();
+  auto* log_slope = tape.make_node<SplineLogDetNode>(m, 1, grad);
+  auto* out = tape.make_node<SplineNode>(m, 1, grad, u.node(), widths.node(), heights.node(),
+                                         slopes.node(), log_slope, static_cast<double>(shape.bound),
+                                         inverse);
+  out->evaluate();
+  return {scatter_cols(x, reshape(Var(out), rows, n_cols), columns),
+          row_sum(reshape(Var(log_slope), rows, n_cols))};
+}
+
+}  // namespace spline
