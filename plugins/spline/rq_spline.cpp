@@ -23,7 +23,7 @@ struct Bin {
 
 // The bin holding v, searched along the x knots (or the y knots for the inverse); false outside
 // [−bound, bound), where the map is the identity.
-bool locate(const ConstMatrixMap& W, const ConstMatrixMap& H, const ConstMatrixMap& D, Index i,
+bool locate(const MatrixMap& W, const MatrixMap& H, const MatrixMap& D, Index i,
             double v, bool by_height, double bound, Bin& bin) {
   if (!(v >= -bound && v < bound)) return false;
   const int bins = static_cast<int>(W.cols());
@@ -89,30 +89,77 @@ struct SplineLogDetNode final : Node {
   void backward() override {}
 };
 
+// The knots of every spline, from the unconstrained parameters (m × P, one row per spline):
+// bin widths and heights (softmax with a floor, so they sum to the span) and the inner slopes
+// (softplus, shifted so that 0 gives slope 1). Saved on the tape for the backward pass, with the
+// softmax probabilities and the softplus derivatives it needs.
+struct Knots {
+  Knots(Tape& tape, const ConstMatrixMap& theta, const SplineShape& shape)
+      : widths(tape.scratch(theta.rows(), shape.bins)),
+        heights(tape.scratch(theta.rows(), shape.bins)),
+        slopes(tape.scratch(theta.rows(), shape.bins - 1)),
+        p_widths(tape.scratch(theta.rows(), shape.bins)),
+        p_heights(tape.scratch(theta.rows(), shape.bins)),
+        slope_sigmoid(tape.scratch(theta.rows(), shape.bins - 1)) {
+    const Index bins = shape.bins;
+    const double span = 2 * static_cast<double>(shape.bound);
+    scale = static_cast<Scalar>(span * (1 - kMinBin));
+    const auto floor = static_cast<Scalar>(span * kMinBin / static_cast<double>(bins));
+    softmax(theta.leftCols(bins), p_widths);
+    softmax(theta.middleCols(bins, bins), p_heights);
+    widths.array() = floor + scale * p_widths.array();
+    heights.array() = floor + scale * p_heights.array();
+    // softplus(θ + c) = 1 − kMinSlope at θ = 0, so zero parameters give slope 1 everywhere.
+    const auto c = static_cast<Scalar>(std::log(std::expm1(1 - kMinSlope)));
+    const auto a = (theta.rightCols(bins - 1).array() + c).eval();
+    const auto e = (-a.abs()).exp().eval();
+    slopes.array() = a.max(Scalar(0)) + e.log1p() + static_cast<Scalar>(kMinSlope);
+    slope_sigmoid.array() = (a >= 0).select(1 / (1 + e), e / (1 + e));
+  }
+
+  // Row-wise softmax of column-major logits, one vector pass per column.
+  static void softmax(const Eigen::Ref<const Matrix>& logits, MatrixMap out) {
+    auto top = out.col(0);
+    top = logits.col(0);
+    for (Index j = 1; j < logits.cols(); ++j) top = top.cwiseMax(logits.col(j));
+    Matrix::ColXpr::PlainObject total = Matrix::ColXpr::PlainObject::Zero(logits.rows());
+    for (Index j = logits.cols() - 1; j >= 0; --j) {  // column 0 holds the maximum until last
+      out.col(j).array() = (logits.col(j) - top).array().exp();
+      total += out.col(j);
+    }
+    for (Index j = 0; j < logits.cols(); ++j) out.col(j).array() /= total.array();
+  }
+
+  MatrixMap widths, heights, slopes, p_widths, p_heights, slope_sigmoid;
+  Scalar scale = 0;  // ∂width_j/∂p_j (the same for heights)
+};
+
 // Gradients with respect to one element's bin: the input, the left knot, width, height, slopes.
 struct BinGradient {
   double u, x, w, y, h, d0, d1;
 };
 
 struct SplineNode final : Node {
-  SplineNode(Node* u_, Node* w_, Node* h_, Node* d_, Node* log_det_, double bound_, bool inv)
-      : u(u_), widths(w_), heights(h_), slopes(d_), log_det(log_det_), bound(bound_), inverse(inv) {}
+  SplineNode(Node* u_, Node* theta_, Node* log_det_, const Knots* knots_, double bound_, bool inv)
+      : u(u_), theta(theta_), log_det(log_det_), knots(knots_), bound(bound_), inverse(inv) {}
   Node* u;
-  Node* widths;
-  Node* heights;
-  Node* slopes;
+  Node* theta;
   Node* log_det;
+  const Knots* knots;  // in the arena, alive as long as the node
   double bound;
   bool inverse;
 
+  bool locate_row(Index i, double v, Bin& b) const {
+    return locate(knots->widths, knots->heights, knots->slopes, i, v, inverse, bound, b);
+  }
+
   void evaluate() {
-    const ConstMatrixMap W = std::as_const(*widths).value(), H = std::as_const(*heights).value(),
-                         D = std::as_const(*slopes).value(), in = std::as_const(*u).value();
+    const ConstMatrixMap in = std::as_const(*u).value();
     MatrixMap out = value(), ld = log_det->value();
     for (Index i = 0; i < rows; ++i) {
       const double v = in(i, 0);
       Bin b;
-      if (!locate(W, H, D, i, v, inverse, bound, b)) {
+      if (!locate_row(i, v, b)) {
         out(i, 0) = in(i, 0);
         ld(i, 0) = 0;
         continue;
@@ -158,36 +205,43 @@ struct SplineNode final : Node {
     return g;
   }
 
+  // Bin sizes are floor + scale·softmax(θ); the left knot is the sum of the sizes before the
+  // bin, so size j < k receives g_knot, size k receives g_size, and the softmax maps
+  // (gradient per size) to (gradient per logit): scale·p_j·(g_j − Σ_i p_i g_i).
+  void softmax_backward(const MatrixMap& p, Index i, int k, double g_knot, double g_size,
+                        MatrixMap g_theta, Index first) const {
+    double below = 0;
+    for (int j = 0; j < k; ++j) below += p(i, j);
+    const double mean = g_knot * below + g_size * p(i, k);
+    const double scale = knots->scale;
+    for (Index j = 0; j < p.cols(); ++j) {
+      const double g = j < k ? g_knot : (j == k ? g_size : 0.0);
+      g_theta(i, first + j) += static_cast<Scalar>(scale * p(i, j) * (g - mean));
+    }
+  }
+
   void backward() override {
-    const ConstMatrixMap W = std::as_const(*widths).value(), H = std::as_const(*heights).value(),
-                         D = std::as_const(*slopes).value(), in = std::as_const(*u).value();
+    const ConstMatrixMap in = std::as_const(*u).value();
+    const MatrixMap &p_w = knots->p_widths, &p_h = knots->p_heights,
+                    &sigmoid = knots->slope_sigmoid;
     const MatrixMap g_out = adjoint(), g_ld = log_det->adjoint();
-    const int bins = static_cast<int>(W.cols());
+    const int bins = static_cast<int>(p_w.cols());
     for (Index i = 0; i < rows; ++i) {
       const double v = in(i, 0);
       Bin b;
-      if (!locate(W, H, D, i, v, inverse, bound, b)) {
+      if (!locate_row(i, v, b)) {
         if (u->needs_grad) u->adjoint()(i, 0) += g_out(i, 0);
         continue;
       }
       const BinGradient g = element_gradient(b, v, g_out(i, 0), g_ld(i, 0));
       if (u->needs_grad) u->adjoint()(i, 0) += static_cast<Scalar>(g.u);
-      // The left knot is the sum of the widths (heights) of the bins before it.
-      if (widths->needs_grad) {
-        MatrixMap gw = widths->adjoint();
-        for (int j = 0; j < b.k; ++j) gw(i, j) += static_cast<Scalar>(g.x);
-        gw(i, b.k) += static_cast<Scalar>(g.w);
-      }
-      if (heights->needs_grad) {
-        MatrixMap gh = heights->adjoint();
-        for (int j = 0; j < b.k; ++j) gh(i, j) += static_cast<Scalar>(g.y);
-        gh(i, b.k) += static_cast<Scalar>(g.h);
-      }
-      if (slopes->needs_grad) {  // the end knots' slopes are fixed at 1
-        MatrixMap gd = slopes->adjoint();
-        if (b.k > 0) gd(i, b.k - 1) += static_cast<Scalar>(g.d0);
-        if (b.k < bins - 1) gd(i, b.k) += static_cast<Scalar>(g.d1);
-      }
+      if (!theta->needs_grad) continue;
+      MatrixMap g_theta = theta->adjoint();
+      softmax_backward(p_w, i, b.k, g.x, g.w, g_theta, 0);
+      softmax_backward(p_h, i, b.k, g.y, g.h, g_theta, bins);
+      // The end knots' slopes are fixed at 1; softplus' derivative is the sigmoid.
+      if (b.k > 0) g_theta(i, 2 * bins + b.k - 1) += static_cast<Scalar>(g.d0 * sigmoid(i, b.k - 1));
+      if (b.k < bins - 1) g_theta(i, 2 * bins + b.k) += static_cast<Scalar>(g.d1 * sigmoid(i, b.k));
     }
   }
 };
@@ -197,7 +251,7 @@ struct SplineNode final : Node {
 Transformed rq_spline(Var x, Var theta, std::span<const Index> columns, const SplineShape& shape,
                       bool inverse) {
   const Index rows = x.rows(), n_cols = static_cast<Index>(columns.size());
-  const Index bins = shape.bins, per_spline = shape.params_per_spline();
+  const Index per_spline = shape.params_per_spline();
   if (theta.rows() != rows || theta.cols() != per_spline * n_cols)
     throw std::invalid_argument("rq_spline: theta is " + std::to_string(theta.rows()) + "×" +
                                 std::to_string(theta.cols()) + ", expected " +
@@ -205,27 +259,13 @@ Transformed rq_spline(Var x, Var theta, std::span<const Index> columns, const Sp
   const Index m = rows * n_cols;  // one spline per row and listed column, column-major
   Var u = reshape(gather_cols(x, columns), m, 1);
   Var params = reshape(theta, m, per_spline);
-  const Scalar span = 2 * shape.bound;
-  // Widths (heights) = span·(floor/bins + (1 − floor)·softmax): they sum to the span.
-  auto bin_sizes = [&](Index first) {
-    Var logits = slice_cols(params, first, bins);
-    Var p = exp(sub(logits, logsumexp_rows(logits)));
-    return shift(scale(p, static_cast<Scalar>(span * (1 - kMinBin))),
-                 static_cast<Scalar>(span * kMinBin / static_cast<double>(bins)));
-  };
-  Var widths = bin_sizes(0), heights = bin_sizes(bins);
-  // softplus(θ + c) = 1 − kMinSlope at θ = 0, so zero parameters give slope 1 everywhere.
-  const auto slope_shift = static_cast<Scalar>(std::log(std::expm1(1 - kMinSlope)));
-  Var slopes = shift(softplus(shift(slice_cols(params, 2 * bins, bins - 1), slope_shift)),
-                     static_cast<Scalar>(kMinSlope));
-
   Tape& tape = x.tape();
-  const bool grad =
-      u.needs_grad() || widths.needs_grad() || heights.needs_grad() || slopes.needs_grad();
+  auto* knots = ::new (tape.scratch(1, sizeof(Knots) / sizeof(Scalar) + 1).data())
+      Knots(tape, std::as_const(*params.node()).value(), shape);
+  const bool grad = u.needs_grad() || params.needs_grad();
   auto* log_slope = tape.make_node<SplineLogDetNode>(m, 1, grad);
-  auto* out = tape.make_node<SplineNode>(m, 1, grad, u.node(), widths.node(), heights.node(),
-                                         slopes.node(), log_slope, static_cast<double>(shape.bound),
-                                         inverse);
+  auto* out = tape.make_node<SplineNode>(m, 1, grad, u.node(), params.node(), log_slope, knots,
+                                         static_cast<double>(shape.bound), inverse);
   out->evaluate();
   return {scatter_cols(x, reshape(Var(out), rows, n_cols), columns),
           row_sum(reshape(Var(log_slope), rows, n_cols))};
