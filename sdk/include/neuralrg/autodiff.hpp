@@ -219,7 +219,7 @@ Var scatter_cols(Var base, Var y, std::span<const Index> index);
 Var concat_cols(Var a, Var b);
 /// Columns [begin, begin + count) of x.
 Var slice_cols(Var x, Index begin, Index count);
-/// Same data viewed as rows×cols (row-major order is kept; no copy).
+/// Same data viewed as rows×cols (column-major order is kept, as Matrix stores it; no copy).
 Var reshape(Var x, Index rows, Index cols);
 /// Masked affine coupling. Generative direction (inverse = false):
 ///   y' = m⊙y + (1−m)⊙(y⊙e^s + t),   log_det = Σ_j (1−m_j) s_j per row;
