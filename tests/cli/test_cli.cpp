@@ -104,7 +104,7 @@ TEST_CASE("bad pipelines: every error names file:line:col, the key and what was 
        "type.yaml:6:39: flow.block.couplings: expected a positive integer, got \"ten\""},
       {"plugin.yaml", unknown_plugin,
        "plugin.yaml:6:19: flow.block.plugin: unknown bijector plugin \"realnvq\"; did you mean "
-       "\"realnvp\"?; available bijectors: realnvp, wavelet_linear"},
+       "\"realnvp\"?; available bijectors: realnvp, spline, wavelet_linear"},
       {"stage.yaml", bad_stage,
        "stage.yaml:8:5: stages[0].trian: unknown stage \"trian\"; did you mean \"train\"?"},
       {"offset.yaml", bad_offset,
