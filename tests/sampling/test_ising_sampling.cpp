@@ -89,19 +89,14 @@ double worst_deviation(const Trained& t, const SamplingSpace& space, Sampler& sa
   return worst;
 }
 
-std::unique_ptr<Sampler> make_sampler(const std::string& yaml) {
-  auto [entry, params] = test::resolve(PluginKind::Sampler, yaml);
-  return std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
-}
-
 void check_samplers(double beta) {
   const Trained t = train(beta);
   const auto exact = physics::ising_enumerate(4, std::stod(std::to_string(beta)));
   const LatentSpace latent(*t.flow, *t.target);
   const PhysicalSpace physical(*t.flow, *t.target);
-  auto latent_hmc = make_sampler("{plugin: hmc, step_size: 0.2, leapfrog: 5}");
-  auto physical_hmc = make_sampler("{plugin: hmc, step_size: 0.2, leapfrog: 5}");
-  auto independence = make_sampler("{plugin: metropolis, mode: independence}");
+  auto latent_hmc = test::make_sampler("{plugin: hmc, step_size: 0.2, leapfrog: 5}");
+  auto physical_hmc = test::make_sampler("{plugin: hmc, step_size: 0.2, leapfrog: 5}");
+  auto independence = test::make_sampler("{plugin: metropolis, mode: independence}");
   CHECK(worst_deviation(t, latent, *latent_hmc, exact) < 4);
   CHECK(worst_deviation(t, physical, *physical_hmc, exact) < 4);
   if (beta == exact::kIsingBetaCritical) {

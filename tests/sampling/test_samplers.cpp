@@ -61,11 +61,6 @@ class Moments final : public Target {
   }
 };
 
-std::unique_ptr<Sampler> make_sampler(const std::string& yaml) {
-  auto [entry, params] = test::resolve(PluginKind::Sampler, yaml);
-  return std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
-}
-
 }  // namespace
 
 TEST_CASE("every sampler leaves the Gaussian invariant (mean and covariance within 4 sigma)") {
@@ -77,7 +72,7 @@ TEST_CASE("every sampler leaves the Gaussian invariant (mean and covariance with
                            "{plugin: metropolis, mode: independence}",
                            "{plugin: metropolis, mode: random_walk, step_size: 0.8}"}) {
     CAPTURE(yaml);
-    auto sampler = make_sampler(yaml);
+    auto sampler = test::make_sampler(yaml);
     ChainOptions o;
     o.chains = 64;
     o.chunk = 16;
@@ -104,7 +99,7 @@ TEST_CASE("HMC keeps the gradient where a trajectory ends: one evaluation fewer,
       GaussianSpace::energy(q, e, grad);
     }
   } space;
-  auto hmc = make_sampler("{plugin: hmc, step_size: 0.3, leapfrog: 5}");
+  auto hmc = test::make_sampler("{plugin: hmc, step_size: 0.3, leapfrog: 5}");
   ChainChunk kept, recomputed;
   Rng init(5);
   kept.state.resize(8, 2);
@@ -125,7 +120,7 @@ TEST_CASE("HMC keeps the gradient where a trajectory ends: one evaluation fewer,
     CHECK(kept.accepted.sum() > 0);
   }
   // A move that does not compute gradients must not leave a stale one behind.
-  auto metropolis = make_sampler("{plugin: metropolis, mode: random_walk, step_size: 0.5}");
+  auto metropolis = test::make_sampler("{plugin: metropolis, mode: random_walk, step_size: 0.5}");
   Rng c(9);
   metropolis->sweep(space, kept, c);
   CHECK(kept.gradient.size() == 0);

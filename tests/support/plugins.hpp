@@ -27,6 +27,12 @@ inline std::pair<const FactoryEntry*, Params> resolve(PluginKind kind, const std
   return plugins().resolve(kind, *doc.find("s"));
 }
 
+/// A sampler from inline YAML, e.g. "{plugin: hmc, step_size: 0.2}".
+inline std::unique_ptr<Sampler> make_sampler(const std::string& yaml) {
+  auto [entry, params] = resolve(PluginKind::Sampler, yaml);
+  return std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
+}
+
 inline std::unique_ptr<Bijector> make_bijector(const std::string& yaml, Index width,
                                                std::uint64_t seed = 1) {
   auto [entry, params] = resolve(PluginKind::Bijector, yaml);
