@@ -140,17 +140,17 @@ struct BinGradient {
 };
 
 struct SplineNode final : Node {
-  SplineNode(Node* u_, Node* theta_, Node* log_det_, const Knots* knots_, double bound_, bool inv)
+  SplineNode(Node* u_, Node* theta_, Node* log_det_, const Knots& knots_, double bound_, bool inv)
       : u(u_), theta(theta_), log_det(log_det_), knots(knots_), bound(bound_), inverse(inv) {}
   Node* u;
   Node* theta;
   Node* log_det;
-  const Knots* knots;  // in the arena, alive as long as the node
+  Knots knots;  // views of the arena, alive as long as the node
   double bound;
   bool inverse;
 
   bool locate_row(Index i, double v, Bin& b) const {
-    return locate(knots->widths, knots->heights, knots->slopes, i, v, inverse, bound, b);
+    return locate(knots.widths, knots.heights, knots.slopes, i, v, inverse, bound, b);
   }
 
   void evaluate() {
@@ -213,7 +213,7 @@ struct SplineNode final : Node {
     double below = 0;
     for (int j = 0; j < k; ++j) below += p(i, j);
     const double mean = g_knot * below + g_size * p(i, k);
-    const double scale = knots->scale;
+    const double scale = knots.scale;
     for (Index j = 0; j < p.cols(); ++j) {
       const double g = j < k ? g_knot : (j == k ? g_size : 0.0);
       g_theta(i, first + j) += static_cast<Scalar>(scale * p(i, j) * (g - mean));
@@ -222,8 +222,8 @@ struct SplineNode final : Node {
 
   void backward() override {
     const ConstMatrixMap in = std::as_const(*u).value();
-    const MatrixMap &p_w = knots->p_widths, &p_h = knots->p_heights,
-                    &sigmoid = knots->slope_sigmoid;
+    const MatrixMap &p_w = knots.p_widths, &p_h = knots.p_heights,
+                    &sigmoid = knots.slope_sigmoid;
     const MatrixMap g_out = adjoint(), g_ld = log_det->adjoint();
     const int bins = static_cast<int>(p_w.cols());
     for (Index i = 0; i < rows; ++i) {
@@ -260,8 +260,7 @@ Transformed rq_spline(Var x, Var theta, std::span<const Index> columns, const Sp
   Var u = reshape(gather_cols(x, columns), m, 1);
   Var params = reshape(theta, m, per_spline);
   Tape& tape = x.tape();
-  auto* knots = ::new (tape.scratch(1, sizeof(Knots) / sizeof(Scalar) + 1).data())
-      Knots(tape, std::as_const(*params.node()).value(), shape);
+  const Knots knots(tape, std::as_const(*params.node()).value(), shape);
   const bool grad = u.needs_grad() || params.needs_grad();
   auto* log_slope = tape.make_node<SplineLogDetNode>(m, 1, grad);
   auto* out = tape.make_node<SplineNode>(m, 1, grad, u.node(), params.node(), log_slope, knots,
