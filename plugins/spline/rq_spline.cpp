@@ -101,28 +101,31 @@ struct Knots {
         p_widths(tape.scratch(theta.rows(), shape.bins)),
         p_heights(tape.scratch(theta.rows(), shape.bins)),
         slope_sigmoid(tape.scratch(theta.rows(), shape.bins - 1)) {
-    const Index bins = shape.bins;
+    const Index bins = shape.bins, rows = theta.rows();
     const double span = 2 * static_cast<double>(shape.bound);
     scale = static_cast<Scalar>(span * (1 - kMinBin));
     const auto floor = static_cast<Scalar>(span * kMinBin / static_cast<double>(bins));
-    softmax(theta.leftCols(bins), p_widths);
-    softmax(theta.middleCols(bins, bins), p_heights);
+    // Temporaries on the arena too: a warm tape does not touch the heap.
+    MatrixMap total = tape.scratch(rows, 1);
+    softmax(theta.leftCols(bins), p_widths, total);
+    softmax(theta.middleCols(bins, bins), p_heights, total);
     widths.array() = floor + scale * p_widths.array();
     heights.array() = floor + scale * p_heights.array();
     // softplus(θ + c) = 1 − kMinSlope at θ = 0, so zero parameters give slope 1 everywhere.
     const auto c = static_cast<Scalar>(std::log(std::expm1(1 - kMinSlope)));
-    const auto a = (theta.rightCols(bins - 1).array() + c).eval();
-    const auto e = (-a.abs()).exp().eval();
-    slopes.array() = a.max(Scalar(0)) + e.log1p() + static_cast<Scalar>(kMinSlope);
-    slope_sigmoid.array() = (a >= 0).select(1 / (1 + e), e / (1 + e));
+    MatrixMap a = tape.scratch(rows, bins - 1), e = tape.scratch(rows, bins - 1);
+    a.array() = theta.rightCols(bins - 1).array() + c;
+    e.array() = (-a.array().abs()).exp();
+    slopes.array() = a.array().max(Scalar(0)) + e.array().log1p() + static_cast<Scalar>(kMinSlope);
+    slope_sigmoid.array() = (a.array() >= 0).select(1 / (1 + e.array()), e.array() / (1 + e.array()));
   }
 
   // Row-wise softmax of column-major logits, one vector pass per column.
-  static void softmax(const Eigen::Ref<const Matrix>& logits, MatrixMap out) {
+  static void softmax(const Eigen::Ref<const Matrix>& logits, MatrixMap out, MatrixMap total) {
     auto top = out.col(0);
     top = logits.col(0);
     for (Index j = 1; j < logits.cols(); ++j) top = top.cwiseMax(logits.col(j));
-    Matrix::ColXpr::PlainObject total = Matrix::ColXpr::PlainObject::Zero(logits.rows());
+    total.setZero();
     for (Index j = logits.cols() - 1; j >= 0; --j) {  // column 0 holds the maximum until last
       out.col(j).array() = (logits.col(j) - top).array().exp();
       total += out.col(j);
