@@ -12,18 +12,19 @@ CouplingInverse::CouplingInverse(int L, double beta, double offset)
     : L_(L), inverse_eigenvalue_(static_cast<std::size_t>(L) * L) {
   for (int p = 0; p < L; ++p)
     for (int q = 0; q < L; ++q)
-      inverse_eigenvalue_[p * L + q] =
+      inverse_eigenvalue_[p * L + q] = static_cast<Scalar>(
           1.0 / (beta * (2 * std::cos(2 * std::numbers::pi * p / L) +
                          2 * std::cos(2 * std::numbers::pi * q / L)) +
-                 offset);
+                 offset));
 }
 
 void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {
-  using Complex = std::complex<double>;
+  // In the build's Scalar, like the rest of the energy.
+  using Complex = std::complex<Scalar>;
   const int L = L_;
   // Per-thread plans and buffers: Eigen's FFT caches plans in a map that is not thread-safe, and
   // reusing the buffers keeps the tape's path free of heap allocation once warm.
-  thread_local Eigen::FFT<double> fft;
+  thread_local Eigen::FFT<Scalar> fft;
   thread_local std::vector<Complex> grid, transposed, line_in, line_out;
   grid.resize(static_cast<std::size_t>(L) * L);
   transposed.resize(grid.size());
@@ -34,7 +35,7 @@ void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {
   // complex transform does the work of two.
   for (Index r = 0; r < in.rows(); r += 2) {
     const bool pair = r + 1 < in.rows();
-    for (int s = 0; s < L * L; ++s) grid[s] = Complex(in(r, s), pair ? in(r + 1, s) : 0.0);
+    for (int s = 0; s < L * L; ++s) grid[s] = Complex(in(r, s), pair ? in(r + 1, s) : Scalar(0));
     // Rows, then columns (as rows of the transpose), then the diagonal multiply, and back.
     for (int i = 0; i < L; ++i) {
       fft.fwd(line_out.data(), grid.data() + i * L, L);
@@ -49,8 +50,8 @@ void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {
       for (int j = 0; j < L; ++j) line_in[j] = transposed[j * L + i];
       fft.inv(line_out.data(), line_in.data(), L);
       for (int j = 0; j < L; ++j) {
-        out(r, i * L + j) = static_cast<Scalar>(line_out[j].real());
-        if (pair) out(r + 1, i * L + j) = static_cast<Scalar>(line_out[j].imag());
+        out(r, i * L + j) = line_out[j].real();
+        if (pair) out(r + 1, i * L + j) = line_out[j].imag();
       }
     }
   }

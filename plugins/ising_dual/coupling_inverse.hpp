@@ -13,7 +13,7 @@ class CouplingInverse final : public neuralrg::LinearOperator {
 
  private:
   int L_;
-  std::vector<double> inverse_eigenvalue_;  // [p·L + q]
+  std::vector<neuralrg::Scalar> inverse_eigenvalue_;  // [p·L + q]
 };
 
 }  // namespace ising_dual
