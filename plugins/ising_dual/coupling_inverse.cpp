@@ -12,10 +12,10 @@ CouplingInverse::CouplingInverse(int L, double beta, double offset)
     : L_(L), inverse_eigenvalue_(static_cast<std::size_t>(L) * L) {
   for (int p = 0; p < L; ++p)
     for (int q = 0; q < L; ++q)
-      inverse_eigenvalue_[p * L + q] = static_cast<Scalar>(
-          1.0 / (beta * (2 * std::cos(2 * std::numbers::pi * p / L) +
-                         2 * std::cos(2 * std::numbers::pi * q / L)) +
-                 offset));
+      inverse_eigenvalue_[p * L + q] =
+          static_cast<Scalar>(1.0 / (beta * (2 * std::cos(2 * std::numbers::pi * p / L) +
+                                             2 * std::cos(2 * std::numbers::pi * q / L)) +
+                                     offset));
 }
 
 void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {

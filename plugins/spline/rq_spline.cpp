@@ -23,8 +23,8 @@ struct Bin {
 
 // The bin holding v, searched along the x knots (or the y knots for the inverse); false outside
 // [−bound, bound), where the map is the identity.
-bool locate(const MatrixMap& W, const MatrixMap& H, const MatrixMap& D, Index i,
-            double v, bool by_height, double bound, Bin& bin) {
+bool locate(const MatrixMap& W, const MatrixMap& H, const MatrixMap& D, Index i, double v,
+            bool by_height, double bound, Bin& bin) {
   if (!(v >= -bound && v < bound)) return false;
   const int bins = static_cast<int>(W.cols());
   double x = -bound, y = -bound;
@@ -35,8 +35,9 @@ bool locate(const MatrixMap& W, const MatrixMap& H, const MatrixMap& D, Index i,
     x += w;
     y += h;
   }
-  bin = {k, x, W(i, k), y, H(i, k), k == 0 ? 1.0 : static_cast<double>(D(i, k - 1)),
-         k == bins - 1 ? 1.0 : static_cast<double>(D(i, k))};
+  const double d0 = k == 0 ? 1.0 : static_cast<double>(D(i, k - 1));
+  const double d1 = k == bins - 1 ? 1.0 : static_cast<double>(D(i, k));
+  bin = {k, x, W(i, k), y, H(i, k), d0, d1};
   return true;
 }
 
@@ -117,7 +118,8 @@ struct Knots {
     a.array() = theta.rightCols(bins - 1).array() + c;
     e.array() = (-a.array().abs()).exp();
     slopes.array() = a.array().max(Scalar(0)) + e.array().log1p() + static_cast<Scalar>(kMinSlope);
-    slope_sigmoid.array() = (a.array() >= 0).select(1 / (1 + e.array()), e.array() / (1 + e.array()));
+    slope_sigmoid.array() =
+        (a.array() >= 0).select(1 / (1 + e.array()), e.array() / (1 + e.array()));
   }
 
   // Row-wise softmax of column-major logits, one vector pass per column.
@@ -225,8 +227,7 @@ struct SplineNode final : Node {
 
   void backward() override {
     const ConstMatrixMap in = std::as_const(*u).value();
-    const MatrixMap &p_w = knots.p_widths, &p_h = knots.p_heights,
-                    &sigmoid = knots.slope_sigmoid;
+    const MatrixMap &p_w = knots.p_widths, &p_h = knots.p_heights, &sigmoid = knots.slope_sigmoid;
     const MatrixMap g_out = adjoint(), g_ld = log_det->adjoint();
     const int bins = static_cast<int>(p_w.cols());
     for (Index i = 0; i < rows; ++i) {
@@ -243,7 +244,8 @@ struct SplineNode final : Node {
       softmax_backward(p_w, i, b.k, g.x, g.w, g_theta, 0);
       softmax_backward(p_h, i, b.k, g.y, g.h, g_theta, bins);
       // The end knots' slopes are fixed at 1; softplus' derivative is the sigmoid.
-      if (b.k > 0) g_theta(i, 2 * bins + b.k - 1) += static_cast<Scalar>(g.d0 * sigmoid(i, b.k - 1));
+      if (b.k > 0)
+        g_theta(i, 2 * bins + b.k - 1) += static_cast<Scalar>(g.d0 * sigmoid(i, b.k - 1));
       if (b.k < bins - 1) g_theta(i, 2 * bins + b.k) += static_cast<Scalar>(g.d1 * sigmoid(i, b.k));
     }
   }

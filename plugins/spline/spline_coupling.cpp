@@ -15,8 +15,8 @@ using namespace neuralrg;
 using conditioner::Mlp;
 
 struct Coupling {
-  RowVector mask;               // 1 = passes through and conditions the update
-  std::vector<Index> updated;   // the columns with mask 0, in order
+  RowVector mask;              // 1 = passes through and conditions the update
+  std::vector<Index> updated;  // the columns with mask 0, in order
   Mlp net;
 };
 
@@ -69,8 +69,8 @@ class SplineCoupling final : public Bijector {
  private:
   void step(const Coupling& c, Var& y, Var& log_det, bool inverse) const {
     if (y.cols() != width_)
-      throw std::invalid_argument("spline: expected " + std::to_string(width_) +
-                                  " columns, got " + std::to_string(y.cols()));
+      throw std::invalid_argument("spline: expected " + std::to_string(width_) + " columns, got " +
+                                  std::to_string(y.cols()));
     // The passed-through inputs are the same in both directions, and so are the knots.
     Var knots = c.net(y, y.tape().constant(c.mask));
     Transformed out = rq_spline(y, knots, c.updated, shape_, inverse);
@@ -86,7 +86,8 @@ class SplineCoupling final : public Bijector {
 void register_factories(Registry& registry) {
   Schema s;
   s.integer("couplings", 4, "Spline coupling layers per block.").range(1, std::nullopt);
-  s.integers("hidden", std::vector<long long>{10, 10, 10}, "Hidden widths of each coupling's network.")
+  s.integers("hidden", std::vector<long long>{10, 10, 10},
+             "Hidden widths of each coupling's network.")
       .range(1, 4096);
   s.integer("bins", 8, "Spline bins on [−bound, bound].").range(2, 128);
   s.real("bound", 5.0, "Half-width of the interval the splines cover; the identity outside.")
@@ -94,9 +95,8 @@ void register_factories(Registry& registry) {
   s.choice("activation", "elu", {"elu", "tanh", "softplus"}, "Hidden-layer activation.");
   s.choice("mask", "random", {"random", "checkerboard"},
            "random: seeded half of the inputs, alternating with the complement.");
-  registry.add_bijector("spline",
-                        "Rational-quadratic spline couplings (neural spline flow block).", s,
-                        [](const Params& p, const BijectorContext& ctx) {
+  registry.add_bijector("spline", "Rational-quadratic spline couplings (neural spline flow block).",
+                        s, [](const Params& p, const BijectorContext& ctx) {
                           return std::make_unique<SplineCoupling>(p, ctx);
                         });
 }
