@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "coupling_masks.hpp"
+#include "coupling_stack.hpp"
 #include "mlp.hpp"
 
 using conditioner::Mlp;
@@ -55,17 +56,10 @@ class RealNvp final : public Bijector {
   }
 
   Transformed forward(Var z) const override {
-    Var y = z;
-    Var log_det = z.tape().filled(z.rows(), 1, 0);
-    for (const auto& c : couplings_) step(c, y, log_det, false);
-    return {y, log_det};
+    return conditioner::run_couplings(couplings_, z, false, step);
   }
-
   Transformed inverse(Var x) const override {
-    Var y = x;
-    Var log_det = x.tape().filled(x.rows(), 1, 0);
-    for (auto c = couplings_.rbegin(); c != couplings_.rend(); ++c) step(*c, y, log_det, true);
-    return {y, log_det};
+    return conditioner::run_couplings(couplings_, x, true, step);
   }
 
  private:

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "coupling_masks.hpp"
+#include "coupling_stack.hpp"
 #include "mlp.hpp"
 #include "rq_spline.hpp"
 
@@ -52,21 +53,16 @@ class SplineCoupling final : public Bijector {
     return out;
   }
 
-  Transformed forward(Var z) const override {
-    Var y = z;
-    Var log_det = z.tape().filled(z.rows(), 1, 0);
-    for (const auto& c : couplings_) step(c, y, log_det, false);
-    return {y, log_det};
-  }
-
-  Transformed inverse(Var x) const override {
-    Var y = x;
-    Var log_det = x.tape().filled(x.rows(), 1, 0);
-    for (auto c = couplings_.rbegin(); c != couplings_.rend(); ++c) step(*c, y, log_det, true);
-    return {y, log_det};
-  }
+  Transformed forward(Var z) const override { return run(z, false); }
+  Transformed inverse(Var x) const override { return run(x, true); }
 
  private:
+  Transformed run(Var in, bool inverse) const {
+    return conditioner::run_couplings(couplings_, in, inverse,
+                                      [this](const Coupling& c, Var& y, Var& log_det,
+                                             bool inv) { step(c, y, log_det, inv); });
+  }
+
   void step(const Coupling& c, Var& y, Var& log_det, bool inverse) const {
     if (y.cols() != width_)
       throw std::invalid_argument("spline: expected " + std::to_string(width_) + " columns, got " +

@@ -3,25 +3,10 @@
 #include <doctest/doctest.h>
 #include <tbb/global_control.h>
 
-#include <atomic>
-#include <cstdlib>
-
 #include "autodiff/mlp_fixture.hpp"
 #include "autodiff/parallel.hpp"
 #include "neuralrg/rng.hpp"
-
-#if !defined(__SANITIZE_ADDRESS__)
-// Counts every malloc in this process (operator new and Eigen both end in malloc).
-namespace {
-std::atomic<long> g_malloc_calls{0};
-}
-extern "C" void* __libc_malloc(std::size_t);
-extern "C" void* malloc(std::size_t n) {
-  g_malloc_calls.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(n);
-}
-#define NEURALRG_COUNT_MALLOC 1
-#endif
+#include "support/count_malloc.hpp"
 
 using namespace neuralrg;
 
@@ -84,11 +69,11 @@ TEST_CASE("a warm tape performs no heap allocation") {
   step();
   const std::size_t blocks = tape.arena_blocks();
 #ifdef NEURALRG_COUNT_MALLOC
-  const long before = g_malloc_calls.load();
+  const long before = test::malloc_calls.load();
 #endif
   for (int i = 0; i < 5; ++i) step();
 #ifdef NEURALRG_COUNT_MALLOC
-  CHECK(g_malloc_calls.load() - before == 0);
+  CHECK(test::malloc_calls.load() - before == 0);
 #endif
   CHECK(tape.arena_blocks() == blocks);
 

@@ -2,23 +2,8 @@
 // adjoint and saved temporary), in both directions.
 #include <doctest/doctest.h>
 
-#include <atomic>
-#include <cstdlib>
-
+#include "support/count_malloc.hpp"
 #include "support/plugins.hpp"
-
-#if !defined(__SANITIZE_ADDRESS__)
-// Counts every malloc in this process (operator new and Eigen both end in malloc).
-namespace {
-std::atomic<long> g_malloc_calls{0};
-}
-extern "C" void* __libc_malloc(std::size_t);
-extern "C" void* malloc(std::size_t n) {
-  g_malloc_calls.fetch_add(1, std::memory_order_relaxed);
-  return __libc_malloc(n);
-}
-#define NEURALRG_COUNT_MALLOC 1
-#endif
 
 using namespace neuralrg;
 
@@ -38,14 +23,14 @@ TEST_CASE("a warm tape through a block plugin performs no heap allocation") {
     step(true);
     const std::size_t blocks = tape.arena_blocks();
 #ifdef NEURALRG_COUNT_MALLOC
-    const long before = g_malloc_calls.load();
+    const long before = test::malloc_calls.load();
 #endif
     for (int i = 0; i < 3; ++i) {
       step(false);
       step(true);
     }
 #ifdef NEURALRG_COUNT_MALLOC
-    CHECK(g_malloc_calls.load() - before == 0);
+    CHECK(test::malloc_calls.load() - before == 0);
 #endif
     CHECK(tape.arena_blocks() == blocks);
   }
