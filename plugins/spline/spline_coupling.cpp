@@ -58,9 +58,9 @@ class SplineCoupling final : public Bijector {
 
  private:
   Transformed run(Var in, bool inverse) const {
-    return conditioner::run_couplings(couplings_, in, inverse,
-                                      [this](const Coupling& c, Var& y, Var& log_det,
-                                             bool inv) { step(c, y, log_det, inv); });
+    return conditioner::run_couplings(
+        couplings_, in, inverse,
+        [this](const Coupling& c, Var& y, Var& log_det, bool inv) { step(c, y, log_det, inv); });
   }
 
   void step(const Coupling& c, Var& y, Var& log_det, bool inverse) const {
