@@ -196,11 +196,15 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   // mean the report shows, read back from metrics.csv so that a resumed run counts all epochs.
   metrics.close();
   const report::TrainingSummary summary = report::summarize_training(read_csv(metrics_file));
-  progress.finish(fmt::format(
-      "bound {:.6f}, exact {:.6f}, relative error {:.3e} (mean of the last {} epochs; last "
-      "epoch {:.3e})",
-      summary.final_bound, *exact, summary.final_relative_error, summary.window,
-      (stats.mean - *exact) / std::abs(*exact)));
+  const double last = (stats.mean - *exact) / std::abs(*exact);
+  progress.finish(
+      summary.window > 1
+          ? fmt::format("bound {:.6f}, exact {:.6f}, relative error {:.3e} (mean of the last {} "
+                        "epochs; last epoch {:.3e})",
+                        summary.final_bound, *exact, summary.final_relative_error, summary.window,
+                        last)
+          : fmt::format("loss {:.6f}, exact {:.6f}, relative error {:.3e}", stats.mean, *exact,
+                        last));
 }
 
 }  // namespace neuralrg
