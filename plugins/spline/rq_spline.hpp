@@ -17,7 +17,7 @@ namespace spline {
 /// outside (slope 1 at both end knots, so the map is C¹).
 struct SplineShape {
   int bins = 8;
-  neuralrg::Scalar bound = 5;
+  neuralrg::Scalar bound = 10;
 
   /// Unconstrained numbers per spline: bins widths and bins heights (each through a softmax,
   /// with a floor so no bin collapses) and the slopes at the bins − 1 inner knots (softplus,
