@@ -41,22 +41,30 @@ bool locate(const MatrixMap& W, const MatrixMap& H, const MatrixMap& D, Index i,
   return true;
 }
 
-// The spline inside one bin at relative position ξ ∈ [0, 1], with its partial derivatives.
-// With s = h/w, t = ξ(1 − ξ), a = d0 + d1 − 2s:
+// The spline inside one bin at relative position ξ ∈ [0, 1]. With s = h/w, t = ξ(1 − ξ),
+// a = d0 + d1 − 2s:
 //   y = y_k + h·N/Den,  N = sξ² + d0·t,  Den = s + a·t,
 //   ln y' = ln(s²G/Den²),  G = d1ξ² + 2s·t + d0(1 − ξ)².
-// Partials of y and of ln y' are taken with respect to ξ, s, d0 and d1 at fixed h, plus y's
-// direct dependence on h; the callers chain them to x, the knots and the widths.
 struct Local {
   Local(const Bin& b, double xi_) : xi(xi_) {
     s = b.h / b.w;
     t = xi * (1 - xi);
-    const double a = b.d0 + b.d1 - 2 * s;
+    a = b.d0 + b.d1 - 2 * s;
     n = s * xi * xi + b.d0 * t;
     den = s + a * t;
     g = b.d1 * xi * xi + 2 * s * t + b.d0 * (1 - xi) * (1 - xi);
-    value = b.y + b.h * n / den;
-    log_slope = std::log(s * s * g / (den * den));
+  }
+  double value(const Bin& b) const { return b.y + b.h * n / den; }
+  double log_slope() const { return std::log(s * s * g / (den * den)); }
+  double xi, s, t, a, n, den, g;
+};
+
+// Partials of y and of ln y' with respect to ξ, s, d0 and d1 at fixed h, plus y's direct
+// dependence on h: only the backward pass needs them, and the callers chain them to x, the knots
+// and the widths.
+struct Partials {
+  Partials(const Bin& b, const Local& l) {
+    const double xi = l.xi, t = l.t, s = l.s, n = l.n, den = l.den, g = l.g;
     const double den2 = den * den;
     y_xi = b.h * s * g / den2;
     y_s = b.h * (xi * xi * den - n * (1 - 2 * t)) / den2;
@@ -64,12 +72,11 @@ struct Local {
     y_d1 = -b.h * t * n / den2;
     y_h = n / den;
     const double g_xi = 2 * b.d1 * xi + 2 * s * (1 - 2 * xi) - 2 * b.d0 * (1 - xi);
-    l_xi = g_xi / g - 2 * a * (1 - 2 * xi) / den;
+    l_xi = g_xi / g - 2 * l.a * (1 - 2 * xi) / den;
     l_s = 2 / s + 2 * t / g - 2 * (1 - 2 * t) / den;
     l_d0 = (1 - xi) * (1 - xi) / g - 2 * t / den;
     l_d1 = xi * xi / g - 2 * t / den;
   }
-  double xi, s, t, n, den, g, value, log_slope;
   double y_xi, y_s, y_d0, y_d1, y_h, l_xi, l_s, l_d0, l_d1;
 };
 
@@ -172,11 +179,11 @@ struct SplineNode final : Node {
       if (inverse) {
         const Local l(b, inverse_xi(b, v));
         out(i, 0) = static_cast<Scalar>(b.x + b.w * l.xi);
-        ld(i, 0) = static_cast<Scalar>(-l.log_slope);
+        ld(i, 0) = static_cast<Scalar>(-l.log_slope());
       } else {
         const Local l(b, (v - b.x) / b.w);
-        out(i, 0) = static_cast<Scalar>(l.value);
-        ld(i, 0) = static_cast<Scalar>(l.log_slope);
+        out(i, 0) = static_cast<Scalar>(l.value(b));
+        ld(i, 0) = static_cast<Scalar>(l.log_slope());
       }
     }
   }
@@ -184,29 +191,29 @@ struct SplineNode final : Node {
   // gv, gl: the adjoints of the output and of its log-slope.
   BinGradient element_gradient(const Bin& b, double v, double gv, double gl) const {
     BinGradient g{};
+    const Local l(b, inverse ? inverse_xi(b, v) : (v - b.x) / b.w);
+    const Partials d(b, l);
     if (!inverse) {
-      const Local l(b, (v - b.x) / b.w);
-      const double a_xi = gv * l.y_xi + gl * l.l_xi, a_s = gv * l.y_s + gl * l.l_s;
+      const double a_xi = gv * d.y_xi + gl * d.l_xi, a_s = gv * d.y_s + gl * d.l_s;
       g.u = a_xi / b.w;
       g.x = -g.u;
       g.w = -(a_xi * l.xi + a_s * l.s) / b.w;
       g.y = gv;
-      g.h = gv * l.y_h + a_s / b.w;
-      g.d0 = gv * l.y_d0 + gl * l.l_d0;
-      g.d1 = gv * l.y_d1 + gl * l.l_d1;
+      g.h = gv * d.y_h + a_s / b.w;
+      g.d0 = gv * d.y_d0 + gl * d.l_d0;
+      g.d1 = gv * d.y_d1 + gl * d.l_d1;
       return g;
     }
     // x = x_k + w·ξ and −ln f'(ξ), with ξ defined implicitly by f(ξ) = v: ∂ξ/∂q = −∂f/∂q / f_ξ.
-    const Local l(b, inverse_xi(b, v));
-    const double c = (gv * b.w - gl * l.l_xi) / l.y_xi;
-    const double a_s = -c * l.y_s - gl * l.l_s;
+    const double c = (gv * b.w - gl * d.l_xi) / d.y_xi;
+    const double a_s = -c * d.y_s - gl * d.l_s;
     g.u = c;
     g.x = gv;
     g.y = -c;
-    g.h = -c * l.y_h + a_s / b.w;
+    g.h = -c * d.y_h + a_s / b.w;
     g.w = gv * l.xi - a_s * l.s / b.w;
-    g.d0 = -c * l.y_d0 - gl * l.l_d0;
-    g.d1 = -c * l.y_d1 - gl * l.l_d1;
+    g.d0 = -c * d.y_d0 - gl * d.l_d0;
+    g.d1 = -c * d.y_d1 - gl * d.l_d1;
     return g;
   }
 

@@ -10,6 +10,7 @@
 #include "pipeline/stages/stage_chains.hpp"
 #include "support/cli.hpp"
 #include "support/plugins.hpp"
+#include "util/csv.hpp"
 
 using namespace neuralrg;
 using neuralrg::test::metrics_without_seconds;
@@ -61,6 +62,23 @@ TEST_CASE("train writes metrics, rotating checkpoints and the trained flow") {
   CHECK(last.optimizer.front().name == "t");
   CHECK(last.optimizer.front().value(0, 0) == 8);
   CHECK(fs::exists(tmp.path / "a/flow.ckpt"));
+}
+
+TEST_CASE("the closing line reports the running mean of the relative error, and the last epoch") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", kPipeline);
+  const auto r = run_cli("run " + pipeline.string() + " --out " + (tmp.path / "a").string() +
+                         " --set stages.0.train.epochs=100");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const CsvTable metrics = read_csv(tmp.path / "a/metrics.csv");
+  const std::vector<double> rel = metrics.numbers("relative_error");
+  REQUIRE(rel.size() == 100);
+  // 100 epochs: a window of 2.
+  const std::string expected =
+      fmt::format("relative error {:.3e} (mean of the last 2 epochs; last epoch {:.3e})",
+                  (rel[98] + rel[99]) / 2, rel[99]);
+  CHECK((r.out + r.err).find(expected) != std::string::npos);
 }
 
 TEST_CASE("a resumed run produces the same metrics, bit for bit, as an uninterrupted one") {
