@@ -2,7 +2,8 @@
 # One command from a fresh Debian 12 machine to a working NeuralRG:
 #   scripts/bootstrap.sh run    install what is missing, build, run pipelines/quickstart.yaml
 #   scripts/bootstrap.sh test   install what is missing, build, run the whole test suite
-# BUILD_DIR (default build) and JOBS (default: all cores) can be set in the environment.
+# BUILD_DIR (default build) and JOBS (default: all cores) can be set in the environment;
+# NEURALRG_WERROR=ON makes warnings errors (CI sets it; a user's build never fails on a warning).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
@@ -28,7 +29,8 @@ fi
 # The test suite does not need the benchmarks (bench/run builds them itself).
 bench=ON
 [ "$mode" = test ] && bench=OFF
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEURALRG_BUILD_BENCH=$bench >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DNEURALRG_BUILD_BENCH=$bench \
+  -DNEURALRG_WERROR="${NEURALRG_WERROR:-OFF}" >/dev/null
 cmake --build "$build_dir" -j "$jobs"
 
 case "$mode" in
