@@ -10,6 +10,10 @@
 #include <immintrin.h>
 #endif
 
+// Below AVX, GCC warns that passing a 32-byte vector by value has no fixed ABI: these helpers are
+// internal to this file (and inlined), so no such call crosses a library boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace neuralrg::detail {
 namespace {
 

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
 #include "plugin/plugin_loader.hpp"
+#include "util/isa.hpp"
 #include "util/json.hpp"
 
 namespace neuralrg::cli {
@@ -34,9 +35,10 @@ int list_plugins(const GlobalOptions& global, bool json) {
     for (const auto& f : registry.factories()) {
       const auto& p = registry.plugins()[f.plugin_index];
       rows.push_back(fmt::format(
-          "  {{\"name\": {}, \"kind\": {}, \"plugin\": {}, \"version\": {}, \"path\": {}}}",
+          "  {{\"name\": {}, \"kind\": {}, \"plugin\": {}, \"version\": {}, \"path\": {}, \"isa\": {}}}",
           json_string(f.name), json_string(to_string(f.kind)), json_string(p.name),
-          json_string(p.version), json_string(p.path.string())));
+          json_string(p.version), json_string(p.path.string()),
+          json_string(std::string(isa_level_of(p.path)))));
     }
     fmt::print("[\n{}\n]\n", fmt::join(rows, ",\n"));
   } else if (registry.factories().empty()) {

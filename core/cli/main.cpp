@@ -5,13 +5,23 @@
 #include "cli/commands.hpp"
 #include "neuralrg/types.hpp"
 #include "neuralrg/version.hpp"
+#include "util/isa.hpp"
 
 int main(int argc, char** argv) {
   using namespace neuralrg::cli;
+  try {
+    neuralrg::apply_requested_isa_level(argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitInvalidInput;
+  }
   CLI::App app{"NeuralRG: hierarchical normalizing flows for the renormalization group"};
   app.set_version_flag("--version",
-                       fmt::format("neuralrg {} (plugin API {}, ABI {})", NEURALRG_VERSION_STRING,
-                                   NEURALRG_API_VERSION, NEURALRG_ABI_TAG));
+                       fmt::format("neuralrg {} (plugin API {}, ABI {})\nkernels: {} (this CPU: "
+                                   "{}; ${} selects a lower level)",
+                                   NEURALRG_VERSION_STRING, NEURALRG_API_VERSION, NEURALRG_ABI_TAG,
+                                   neuralrg::isa_level(), neuralrg::cpu_isa_level(),
+                                   neuralrg::kIsaEnvironmentVariable));
   app.require_subcommand(1);
   app.fallthrough();  // global options such as --plugin-path may follow the subcommand
 

@@ -10,6 +10,8 @@
 #include <memory>
 #include <set>
 
+#include "util/isa.hpp"
+
 namespace neuralrg {
 namespace fs = std::filesystem;
 
@@ -115,7 +117,7 @@ void load_plugins(PluginRegistry& registry, const std::vector<fs::path>& dirs) {
     for (const auto& file : files) {
       const fs::path canonical = fs::weakly_canonical(file, ec);
       if (!seen.insert(canonical).second) continue;
-      load_library(registry, canonical);
+      load_library(registry, isa_copy_of(canonical));
     }
   }
 }

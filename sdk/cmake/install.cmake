@@ -2,7 +2,6 @@
 # config so out-of-tree plugins can find_package(NeuralRG) and call neuralrg_add_plugin().
 include(CMakePackageConfigHelpers)
 
-set_target_properties(neuralrg_core PROPERTIES INSTALL_RPATH "$ORIGIN")
 install(TARGETS neuralrg RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS neuralrg_core neuralrg_sdk_headers EXPORT NeuralRGTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -21,4 +20,5 @@ install(FILES
   ${CMAKE_BINARY_DIR}/NeuralRGConfig.cmake
   ${CMAKE_BINARY_DIR}/NeuralRGConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/sdk/cmake/NeuralRGPlugin.cmake
+  ${PROJECT_SOURCE_DIR}/sdk/cmake/NeuralRGIsa.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/NeuralRG)
