@@ -3,6 +3,7 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -21,6 +22,7 @@
 #include "plugin/plugin_loader.hpp"
 #include "report/comparison_report.hpp"
 #include "report/run_report.hpp"
+#include "util/atomic_file.hpp"
 
 namespace neuralrg::cli {
 namespace fs = std::filesystem;
@@ -52,28 +54,104 @@ int guarded(F&& body) {
   } catch (const Interrupted& e) {
     fmt::print(stderr, "\n{}\n", e.what());
     return kExitInterrupted;
+  } catch (const WriteError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kExitWriteError;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;
   }
 }
 
-// The spec of a resumed run: its own config, or the given pipeline if it matches (or the user
-// accepts the differences).
+// The newest epoch train stage `index` has checkpointed in `dir` (the train stage names its
+// checkpoints checkpoints[-stageN]/epoch-NNNNNNNN.ckpt), or 0.
+long long checkpointed_epochs(const fs::path& dir, std::size_t index) {
+  const fs::path checkpoints =
+      dir / (index == 0 ? std::string("checkpoints") : fmt::format("checkpoints-stage{}", index));
+  long long newest = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(checkpoints, ec)) {
+    const std::string name = entry.path().filename().string();
+    long long epoch = 0;
+    if (!name.starts_with("epoch-") || !name.ends_with(".ckpt")) continue;
+    const char* digits = name.data() + 6;
+    const auto [end, error] = std::from_chars(digits, name.data() + name.size() - 5, epoch);
+    if (error == std::errc{} && end == name.data() + name.size() - 5)
+      newest = std::max(newest, epoch);
+  }
+  return newest;
+}
+
+// Fewer epochs than a train stage has already run would leave its checkpoints beyond the
+// configuration ("epoch 472 of 100").
+void check_epochs_cover_progress(const PipelineSpec& spec, const fs::path& dir) {
+  for (std::size_t i = 0; i < spec.stages.size(); ++i) {
+    if (spec.stages[i].kind != "train") continue;
+    const long long epochs = spec.stages[i].params.integer("epochs");
+    const long long done = checkpointed_epochs(dir, i);
+    if (epochs < done)
+      throw spec.stages[i].params.error(
+          "epochs", fmt::format("{} epochs is fewer than the {} that {} has already trained; "
+                                "ask for at least {}",
+                                epochs, done, dir.string(), done));
+  }
+}
+
+// The first stage a configuration change affects; a change outside `stages` (model, seed)
+// affects every stage, and no change returns the stage count.
+std::size_t first_changed_stage(const Value& before, const Value& after) {
+  const auto without_stages = [](Value v) {
+    std::erase_if(v.entries, [](const auto& e) { return e.first == "stages"; });
+    return v;
+  };
+  if (!differences(without_stages(before), without_stages(after)).empty()) return 0;
+  const auto& a = before.find("stages")->items;
+  const auto& b = after.find("stages")->items;
+  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i)
+    if (!differences(a[i], b[i]).empty()) return i;
+  return std::min(a.size(), b.size());
+}
+
+// The spec of a resumed run: its stored config, changed by a pipeline file or --set overrides
+// only when the user accepts the differences. An accepted change is applied, never ignored:
+// config.yaml is rewritten (so a later plain resume continues with it) and the stages it affects
+// run again from their checkpoints.
 PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registry) {
+  if (!o.out.empty())
+    throw ConfigError(Location{"--out " + o.out.string(), 0, 0}, "",
+                      fmt::format("a resumed run continues in its own directory {}; --out cannot "
+                                  "be combined with --resume",
+                                  o.resume.string()));
   const fs::path stored_file = o.resume / "config.yaml";
   if (!fs::exists(stored_file))
     throw std::runtime_error(
         fmt::format("{}: not a run directory (no config.yaml)", o.resume.string()));
-  PipelineSpec stored = validate_pipeline(load_yaml_file(stored_file), stored_file, registry);
-  if (o.pipeline.empty()) return stored;
-  PipelineSpec given = load_pipeline(o.pipeline, o.overrides, registry);
+  const Value stored_tree = load_yaml_file(stored_file);
+  PipelineSpec stored = validate_pipeline(stored_tree, stored_file, registry);
+  if (o.pipeline.empty() && o.overrides.empty()) return stored;
+  // Without a pipeline file, --set changes the run's own configuration.
+  Value changed_tree = stored_tree;
+  for (const auto& assignment : o.overrides) apply_override(changed_tree, assignment);
+  PipelineSpec given = o.pipeline.empty()
+                           ? validate_pipeline(std::move(changed_tree), stored_file, registry)
+                           : load_pipeline(o.pipeline, o.overrides, registry);
   const auto diff = differences(stored.resolved, given.resolved);
-  if (!diff.empty() && !o.allow_config_change)
+  if (diff.empty()) return stored;
+  const std::string source = o.pipeline.empty() ? "--set" : o.pipeline.string();
+  if (!o.allow_config_change)
     throw std::runtime_error(
         fmt::format("{} differs from the configuration of {}:\n  {}\nRefusing to resume; pass "
                     "--allow-config-change to continue with the new configuration.",
-                    o.pipeline.string(), o.resume.string(), fmt::join(diff, "\n  ")));
+                    source, o.resume.string(), fmt::join(diff, "\n  ")));
+  if (!stored.variants.empty())
+    throw std::runtime_error(fmt::format(
+        "{} has variants, and each variant resumes with its own configuration; change one with "
+        "neuralrg run --resume {}/variants/NAME --set KEY=VALUE --allow-config-change",
+        o.resume.string(), o.resume.string()));
+  check_epochs_cover_progress(given, o.resume);
+  reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
+  write_run_config(o.resume, given);
+  fmt::print("configuration changed ({}):\n  {}\n", source, fmt::join(diff, "\n  "));
   return given;
 }
 
@@ -88,13 +166,14 @@ long long parameter_count(const PipelineSpec& spec, const PluginRegistry& regist
 // A pipeline with variants runs each variant as its own run below dir/variants, then compares.
 int run_with_variants(const GlobalOptions& global, const PipelineOptions& options,
                       const PipelineSpec& spec, const PluginRegistry& registry, const fs::path& dir,
-                      bool resuming) {
+                      RunLock lock) {
+  const bool resuming = static_cast<bool>(lock);
   // Building every variant's model first also refuses a bad one before the directory exists.
   std::vector<long long> parameters;
   for (const auto& v : spec.variants)
     parameters.push_back(
         parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
-  if (!resuming) create_run_directory(dir, spec, registry);
+  if (!resuming) lock = create_run_directory(dir, spec, registry);
   fmt::print("{}\nrun directory: {}\n", summary(spec), dir.string());
   install_stop_handlers();
   VariantRunOptions run_options{fs::canonical("/proc/self/exe"), global.plugin_path, options.jobs,
@@ -118,6 +197,22 @@ int run_with_variants(const GlobalOptions& global, const PipelineOptions& option
     return kExitFailure;
   }
   return 0;
+}
+
+void run_stage(RunContext& context, const StageSpec& stage, std::size_t i) {
+  if (stage.kind == "train") {
+    run_train_stage(context, stage, i);
+  } else if (stage.kind == "sample") {
+    run_sample_stage(context, stage, i);
+  } else if (stage.kind == "analyze") {
+    run_analyze_stage(context, stage, i);
+  } else {  // report: the catalog has no other stage kinds
+    const std::string& title = stage.params.text("title");
+    const int figures =
+        report::write_run_report(context.dir, title.empty() ? context.spec.name : title);
+    fmt::print("stage {} (report): {} with {} figures\n", i, (context.dir / "report.html").string(),
+               figures);
+  }
 }
 
 }  // namespace
@@ -144,15 +239,19 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     const PluginRegistry& registry = global_registry(global.plugin_path);
     warn_problems(registry);
     const bool resuming = !options.resume.empty();
+    // Locked before anything is read: a concurrent run could be rewriting it.
+    RunLock lock = resuming && fs::exists(options.resume / "config.yaml")
+                       ? lock_run_directory(options.resume)
+                       : RunLock();
     const PipelineSpec spec = resuming
                                   ? resume_spec(options, registry)
                                   : load_pipeline(options.pipeline, options.overrides, registry);
     RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     if (!spec.variants.empty())
-      return run_with_variants(global, options, spec, registry, context.dir, resuming);
+      return run_with_variants(global, options, spec, registry, context.dir, std::move(lock));
     build_model(context);  // before the directory exists: a model error leaves nothing behind
-    if (!resuming) create_run_directory(context.dir, spec, registry);
+    if (!resuming) lock = create_run_directory(context.dir, spec, registry);
     if (resuming && fs::exists(context.dir / "flow.ckpt"))  // a finished train stage
       restore(context.flow->parameters(), read_checkpoint(context.dir / "flow.ckpt").parameters,
               context.dir / "flow.ckpt");
@@ -166,18 +265,14 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
         fmt::print("stage {} ({}): already completed\n", i, stage.kind);
         continue;
       }
-      if (stage.kind == "train") {
-        run_train_stage(context, stage, i);
-      } else if (stage.kind == "sample") {
-        run_sample_stage(context, stage, i);
-      } else if (stage.kind == "analyze") {
-        run_analyze_stage(context, stage, i);
-      } else {  // report: the catalog has no other stage kinds
-        const std::string& title = stage.params.text("title");
-        const int figures =
-            report::write_run_report(context.dir, title.empty() ? spec.name : title);
-        fmt::print("stage {} (report): {} with {} figures\n", i,
-                   (context.dir / "report.html").string(), figures);
+      stop_point(context, fmt::format("stopped before stage {} ({})", i, stage.kind));
+      try {
+        run_stage(context, stage, i);
+      } catch (const WriteError& e) {
+        throw WriteError(fmt::format(
+            "{}\nThe run stopped at its last consistent state; once the file can be written, "
+            "continue with: neuralrg run --resume {}",
+            e.what(), context.dir.string()));
       }
       mark_stage_completed(context.dir, i);
     }

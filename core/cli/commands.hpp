@@ -47,5 +47,8 @@ int report_run(const std::filesystem::path& run_dir);
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitInvalidInput = 2;
 inline constexpr int kExitInterrupted = 130;
+/// A file of the run could not be written (full disk, quota, I/O error); resumable. sysexits'
+/// EX_IOERR; docs/failure-and-recovery.md lists them all.
+inline constexpr int kExitWriteError = 74;
 
 }  // namespace neuralrg::cli

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
+#include <string_view>
 
 #include "flow/flow.hpp"
 #include "pipeline/pipeline_spec.hpp"
@@ -29,5 +31,9 @@ void install_stop_handlers();
 struct Interrupted : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// Throws Interrupted (`what` and how to resume) when a stop was requested. Sample and analyze
+/// stages keep no partial state: they start over on resume, and their results do not change.
+void stop_point(const RunContext& context, std::string_view what);
 
 }  // namespace neuralrg

@@ -44,6 +44,7 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   long long measured_sweeps = 0;
   auto start = std::chrono::steady_clock::now();
   for (long long sweep = 0; sweep < o.warmup + o.sweeps; ++sweep) {
+    if (o.before_sweep) o.before_sweep(sweep);
     const bool warmup = sweep < o.warmup;
     if (sweep == o.warmup) start = std::chrono::steady_clock::now();
     const bool measure = !warmup && (sweep - o.warmup) % o.measure_every == 0;

@@ -19,6 +19,9 @@ struct ChainOptions {
   Index chunk = 64;  ///< Chains per parallel task (results do not depend on threads).
   std::uint64_t seed = 0;
   std::string stream = "sample";
+  /// Called before every sweep, in order; throwing from it stops the chains (a stop request must
+  /// not wait for the last of 10⁵ sweeps).
+  std::function<void(long long sweep)> before_sweep;
 };
 
 struct ObservableResult {

@@ -175,6 +175,8 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   Rng orient_rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.orient", index));
   Eigen::VectorXd log_q;
   const Matrix z = orient_and_invert(flow, oriented, orient_rng, log_q);
+  const std::string stopped = fmt::format("analyze{}: interrupted", index);
+  stop_point(ctx, stopped);
   if (const auto f = ctx.target->exact_free_energy()) {
     const Estimate kl = forward_kl(*ctx.target, x, log_q, *f);
     const double sites = static_cast<double>(x.cols());
@@ -202,6 +204,7 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
     fmt::print("  response maps of {} top-level latent variables over {} configurations\n",
                top.size(), m);
   }
+  stop_point(ctx, stopped);
   if (p.boolean("mutual_information")) {
     const Matrix mi_x = mutual_information_map(x), mi_z = mutual_information_map(z);
     write_file_atomic(dir / "mutual_information-physical.csv",
@@ -213,6 +216,7 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
         "{:.4f} nats\n",
         mi_x.sum(), mi_z.sum());
   }
+  stop_point(ctx, stopped);
   if (p.boolean("latent_statistics"))
     write_file_atomic(dir / "latent_statistics.csv", latent_statistics_csv(z, plan.site_scale));
   if (p.boolean("sample_grid")) {

@@ -49,7 +49,12 @@ ChainResult run_sampler_chains(const RunContext& ctx, const PluginUse& use,
     else
       x = state;
   };
-  return run_chains(space, *sampler, *ctx.target, to_x, options);
+  ChainOptions stoppable = options;
+  stoppable.before_sweep = [&](long long sweep) {
+    stop_point(ctx, fmt::format("{}: interrupted at sweep {} of {}", options.stream, sweep,
+                                options.warmup + options.sweeps));
+  };
+  return run_chains(space, *sampler, *ctx.target, to_x, stoppable);
 }
 
 }  // namespace neuralrg

@@ -1,11 +1,16 @@
 #include "pipeline/stages/train_stage.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <numbers>
+#include <optional>
 #include <sstream>
 
 #include "autodiff/parallel.hpp"
@@ -50,18 +55,143 @@ std::vector<fs::path> existing_checkpoints(const fs::path& dir) {
   return out;
 }
 
-// Keeps the metrics rows of epochs before `epoch`, so a resumed run rewrites exactly the rows an
-// uninterrupted run would have written after its last checkpoint.
-void truncate_metrics(const fs::path& file, long long epoch) {
-  std::ifstream in(file);
-  std::string line, kept = kMetricsHeader;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (std::stoll(line.substr(0, line.find(','))) >= epoch) break;
-    kept += line + "\n";
+// The rows of metrics.csv an uninterrupted run wrote: complete lines numbered 0, 1, 2, … with
+// every column, up to the first that is not (a partial row left by a failed write or a kill).
+std::vector<std::string> consistent_metrics_rows(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto columns =
+      std::count(kMetricsHeader, kMetricsHeader + std::strlen(kMetricsHeader), ',');
+  std::vector<std::string> rows;
+  std::size_t pos = text.find('\n');  // after the header
+  while (pos != std::string::npos) {
+    const std::size_t end = text.find('\n', pos + 1);
+    if (end == std::string::npos) break;  // unterminated: the write of this row did not finish
+    std::string row = text.substr(pos + 1, end - pos - 1);
+    if (std::count(row.begin(), row.end(), ',') != columns ||
+        row.substr(0, row.find(',')) != std::to_string(rows.size()))
+      break;
+    rows.push_back(std::move(row));
+    pos = end;
   }
-  write_file_atomic(file, kept);
+  return rows;
+}
+
+// Cell k of a CSV row of numbers.
+double cell(const std::string& row, std::size_t k) {
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < k; ++i) begin = row.find(',', begin) + 1;
+  return std::stod(row.substr(begin, row.find(',', begin) - begin));
+}
+
+long long epoch_of_name(const fs::path& file) {
+  long long epoch = -1;
+  const std::string stem = file.stem().string();  // epoch-00000012
+  std::from_chars(stem.data() + std::min<std::size_t>(6, stem.size()), stem.data() + stem.size(),
+                  epoch);
+  return epoch;
+}
+
+struct ResumePoint {
+  long long epoch = 0;
+  fs::path file;
+};
+
+// The newest checkpoint that is intact and consistent with the run (its name, the pipeline's
+// epochs and seed, the metrics rows before it), restored into the flow and optimizer. A corrupt
+// one is renamed to *.corrupt, out of rotation, and the previous one is tried, saying so.
+std::optional<ResumePoint> restore_newest_usable(const fs::path& checkpoints, long long epochs,
+                                                 std::uint64_t seed, std::size_t metrics_rows,
+                                                 const std::vector<Parameter*>& params,
+                                                 Optimizer& optimizer) {
+  const auto saved = existing_checkpoints(checkpoints);
+  std::vector<std::string> refused;
+  for (auto file = saved.rbegin(); file != saved.rend(); ++file) {
+    try {
+      const Checkpoint c = read_checkpoint(*file);
+      if (c.epoch != epoch_of_name(*file) || c.epoch > epochs || c.seed != seed)
+        throw std::runtime_error(fmt::format(
+            "{}: holds epoch {} and seed {}; its name, the pipeline's {} epochs and seed {} "
+            "disagree",
+            file->string(), c.epoch, c.seed, epochs, seed));
+      if (static_cast<std::size_t>(c.epoch) > metrics_rows) {
+        refused.push_back(fmt::format("{}: metrics.csv holds consistent rows for only {} epochs",
+                                      file->string(), metrics_rows));
+        fmt::print(stderr, "train: warning: {}; trying the previous checkpoint\n", refused.back());
+        continue;
+      }
+      restore(params, c.parameters, *file);
+      optimizer.load_state(c.optimizer);
+      return ResumePoint{c.epoch, *file};
+    } catch (const std::runtime_error& e) {
+      refused.push_back(e.what());
+      std::error_code ec;
+      fs::rename(*file, fs::path(file->string() + ".corrupt"), ec);
+      fmt::print(stderr, "train: warning: {}; set aside as {}.corrupt, trying the previous one\n",
+                 e.what(), file->filename().string());
+    }
+  }
+  if (!saved.empty())
+    throw std::runtime_error(fmt::format(
+        "train: no usable checkpoint in {}:\n  {}\nTo train this stage from the start, remove {} "
+        "and its metrics file.",
+        checkpoints.string(), fmt::join(refused, "\n  "), checkpoints.string()));
+  return std::nullopt;
+}
+
+// Divergence: a non-finite loss or gradient, or a loss far above where training started. The loss
+// is a variational bound that training lowers; one batch's mean scatters around it by
+// loss_std/√batch, far less than the initial loss's own magnitude plus its spread. A loss more
+// than kDivergenceFactor times that scale above the initial one is neither noise nor an unlucky
+// step (lr = 1 on L = 4 reaches 1e47 within tens of epochs); a bound that has merely stalled or
+// risen a little is left to the user.
+constexpr double kDivergenceFactor = 10;
+
+std::optional<std::string> divergence(const LossStatistics& now, double norm_sq,
+                                      const LossStatistics& initial) {
+  if (!std::isfinite(now.mean) || !std::isfinite(norm_sq))
+    return fmt::format("the loss became non-finite at epoch {{}} (loss mean {}, gradient norm² {})",
+                       now.mean, norm_sq);
+  const double limit =
+      initial.mean + kDivergenceFactor * (std::abs(initial.mean) + std::abs(initial.std));
+  if (now.mean > limit)
+    return fmt::format(
+        "the loss diverged at epoch {{}}: {:.6g}, above {:.6g} ({} × the scale of the initial "
+        "loss {:.6g} ± {:.3g})",
+        now.mean, limit, kDivergenceFactor, initial.mean, initial.std);
+  return std::nullopt;
+}
+
+struct TrainStart {
+  long long epoch = 0;
+  double elapsed_seconds = 0;
+  std::optional<LossStatistics> initial;  // epoch 0's: the divergence rule's reference
+};
+
+// Restores the newest usable checkpoint (if any) and cuts metrics.csv back to the rows before
+// it: rows after it and any partial row go, so the resumed run rewrites exactly the rows an
+// uninterrupted run would have written after it.
+TrainStart resume_or_start(const fs::path& metrics_file, const fs::path& checkpoints,
+                           long long epochs, std::uint64_t seed,
+                           const std::vector<Parameter*>& params, Optimizer& optimizer) {
+  TrainStart start;
+  std::vector<std::string> rows = consistent_metrics_rows(metrics_file);
+  const auto resumed =
+      restore_newest_usable(checkpoints, epochs, seed, rows.size(), params, optimizer);
+  rows.resize(resumed ? static_cast<std::size_t>(resumed->epoch) : 0);
+  if (resumed) {
+    start.epoch = resumed->epoch;
+    fmt::print("train: resuming from {} (epoch {} of {})\n", resumed->file.string(), start.epoch,
+               epochs);
+  }
+  if (!rows.empty()) {
+    start.elapsed_seconds = std::stod(rows.back().substr(rows.back().rfind(',') + 1));
+    start.initial = LossStatistics{cell(rows[0], 1), cell(rows[0], 2), 0, 0};
+  }
+  std::string kept = kMetricsHeader;
+  for (const auto& row : rows) kept += row + "\n";
+  write_file_atomic(metrics_file, kept);
+  return start;
 }
 
 std::string optional_number(std::optional<double> v) {
@@ -92,26 +222,11 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const std::vector<Parameter*> params = flow.parameters();
   const std::optional<double> exact = target.exact_free_energy();
 
-  long long start = 0;
-  double elapsed_before = 0;
-  const auto saved = existing_checkpoints(checkpoints);
-  if (!saved.empty()) {
-    const Checkpoint c = read_checkpoint(saved.back());
-    restore(params, c.parameters, saved.back());
-    optimizer->load_state(c.optimizer);
-    start = c.epoch;
-    truncate_metrics(metrics_file, start);
-    std::ifstream in(metrics_file);
-    std::string line, last;
-    while (std::getline(in, line))
-      if (!line.empty()) last = line;
-    if (start > 0) elapsed_before = std::stod(last.substr(last.rfind(',') + 1));
-    fmt::print("train: resuming from {} (epoch {} of {})\n", saved.back().string(), start, epochs);
-  } else {
-    write_file_atomic(metrics_file, kMetricsHeader);
-  }
-  std::ofstream metrics(metrics_file, std::ios::app);
-
+  const TrainStart resumed_from =
+      resume_or_start(metrics_file, checkpoints, epochs, ctx.spec.seed, params, *optimizer);
+  const long long start = resumed_from.epoch;
+  std::optional<LossStatistics> initial = resumed_from.initial;
+  AppendFile metrics(metrics_file);
   // A chunk's tape keeps each flow layer's inputs and outputs (the block networks' intermediates
   // live only on a per-thread tile tape), ~10² doubles per site and sample; the automatic size
   // keeps a chunk's samples × sites near 2^16 (~50 MB of tape per thread), and cuts a batch into
@@ -127,11 +242,31 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   Matrix losses(batch, 1);
   Progress progress("train", epochs, start);
   const auto t0 = std::chrono::steady_clock::now();
+  long long saved_epoch = start;
   auto save = [&](long long completed) {
+    metrics.sync();  // the rows a checkpoint covers reach the disk before it does
     write_checkpoint(checkpoint_name(checkpoints, completed),
                      {completed, ctx.spec.seed, snapshot(params), optimizer->state()});
+    saved_epoch = completed;
     auto all = existing_checkpoints(checkpoints);
     for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
+  };
+  auto interrupt = [&](long long completed) {
+    if (completed > saved_epoch) save(completed);
+    throw Interrupted(fmt::format(
+        "train: interrupted after {} of {} epochs; the run continues from epoch {}. Continue "
+        "with: neuralrg run --resume {}",
+        completed, epochs, saved_epoch, ctx.dir.string()));
+  };
+  auto stop_diverged = [&](const std::string& reason, long long epoch) {
+    // A checkpoint of this epoch holds the parameters that gave the bad loss: not a good one.
+    if (saved_epoch == epoch) fs::remove(checkpoint_name(checkpoints, epoch));
+    const auto all = existing_checkpoints(checkpoints);
+    throw std::runtime_error(fmt::format(
+        "train: {}; stopped before updating. {} Try a smaller lr or clip_grad_norm.",
+        fmt::format(fmt::runtime(reason), epoch),
+        all.empty() ? std::string("No checkpoint was written yet.")
+                    : fmt::format("The last good checkpoint is {}.", all.back().string())));
   };
 
   LossStatistics stats{};
@@ -139,6 +274,8 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
     const double lr = scheduled_lr(p, base_lr, epoch);
     reducer.prepare(params, runner.chunks(batch));
     runner.run(batch, [&](Index chunk, Index begin, Index end, Tape& tape) {
+      // A huge batch takes minutes: a stop request skips the epoch's remaining chunks.
+      if (stop_requested().load(std::memory_order_relaxed)) return;
       Rng rng = Rng::stream(ctx.spec.seed, stream, static_cast<std::uint64_t>(epoch),
                             static_cast<std::uint64_t>(chunk));
       FlowSample s = flow.sample(tape, end - begin, rng);
@@ -147,19 +284,13 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
       reducer.collect(chunk, tape, params);
       losses.middleRows(begin, end - begin) = per_sample.value();
     });
+    if (stop_requested().load()) interrupt(epoch);  // this epoch is incomplete: discarded
     reducer.reduce(params);
     stats = loss_statistics(losses);
+    if (!initial) initial = stats;
     double norm_sq = 0;
     for (Parameter* q : params) norm_sq += q->grad.squaredNorm();
-    if (!std::isfinite(stats.mean) || !std::isfinite(norm_sq)) {
-      const auto all = existing_checkpoints(checkpoints);
-      throw std::runtime_error(fmt::format(
-          "train: the loss became non-finite at epoch {} (loss mean {}, gradient norm² {}); "
-          "stopped before updating. {} Try a smaller lr or clip_grad_norm.",
-          epoch, stats.mean, norm_sq,
-          all.empty() ? std::string("No checkpoint was written yet.")
-                      : fmt::format("The last good checkpoint is {}.", all.back().string())));
-    }
+    if (const auto reason = divergence(stats, norm_sq, *initial)) stop_diverged(*reason, epoch);
     if (clip > 0 && norm_sq > clip * clip) {
       const double factor = clip / std::sqrt(norm_sq);
       for (Parameter* q : params) q->grad *= factor;
@@ -167,26 +298,20 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
     optimizer->step(params, static_cast<Scalar>(lr));
 
     const double seconds =
-        elapsed_before +
+        resumed_from.elapsed_seconds +
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::optional<double> rel =
         exact ? std::optional<double>((stats.mean - *exact) / std::abs(*exact)) : std::nullopt;
-    metrics << fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n", epoch,
-                           stats.mean, stats.std, optional_number(exact), optional_number(rel),
-                           stats.ess, stats.free_energy_is, lr, seconds);
-    metrics.flush();
+    metrics.append(fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n", epoch,
+                               stats.mean, stats.std, optional_number(exact), optional_number(rel),
+                               stats.ess, stats.free_energy_is, lr, seconds));
     const long long completed = epoch + 1;
     progress.update(completed, rel ? fmt::format("loss {:.6f} rel.err {:.3e}", stats.mean, *rel)
                                    : fmt::format("loss {:.6f}", stats.mean));
     if ((every > 0 && completed % every == 0) || completed == epochs) save(completed);
-    if (stop_requested().load() && completed < epochs) {
-      save(completed);
-      throw Interrupted(fmt::format(
-          "train: interrupted after epoch {}; checkpoint written. Continue with: neuralrg run "
-          "--resume {}",
-          completed, ctx.dir.string()));
-    }
+    if (stop_requested().load() && completed < epochs) interrupt(completed);
   }
+  metrics.close();
   write_checkpoint(ctx.dir / "flow.ckpt", {epochs, ctx.spec.seed, snapshot(params), {}});
   if (!exact) {
     progress.finish(fmt::format("loss {:.6f}", stats.mean));
@@ -194,7 +319,6 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   }
   // One batch's bound fluctuates by about loss_std/√batch: the summary leads with the running
   // mean the report shows, read back from metrics.csv so that a resumed run counts all epochs.
-  metrics.close();
   const report::TrainingSummary summary = report::summarize_training(read_csv(metrics_file));
   const double last = (stats.mean - *exact) / std::abs(*exact);
   progress.finish(
