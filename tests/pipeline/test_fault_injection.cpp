@@ -55,11 +55,11 @@ TEST_CASE("a failed write stops the run resumably; the resume matches an uninter
     std::uintmax_t limit;
     std::string message;
   };
-  // Between the two sizes, metrics.csv hits the limit in the middle of a row; below the
-  // checkpoint's size, the first checkpoint cannot be written.
+  // Between the two sizes, metrics.csv hits the limit in the middle of a row. The largest
+  // checkpoint is one with a three-digit epoch; 3 bytes less stops the first one (epoch 2).
   const Fault faults[] = {
       {"metrics", (checkpoint + metrics) / 2, "metrics.csv: cannot append: File too large"},
-      {"checkpoint", checkpoint - 1, "epoch-00000002.ckpt: cannot write: File too large"}};
+      {"checkpoint", checkpoint - 3, "epoch-00000002.ckpt: cannot write: File too large"}};
   for (const auto& fault : faults) {
     CAPTURE(fault.name);
     const fs::path run = tmp.path / fault.name;
