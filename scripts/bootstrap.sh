@@ -12,8 +12,8 @@ jobs=${JOBS:-$(nproc)}
 
 packages=(g++ cmake ninja-build libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev libfmt-dev
           doctest-dev libcli11-dev)
-# The tests also open a report in a real browser and check its screenshot.
-[ "$mode" = test ] && packages+=(chromium python3)
+# The tests also open a report in a real browser and check its screenshot, and build the .deb.
+[ "$mode" = test ] && packages+=(chromium python3 dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

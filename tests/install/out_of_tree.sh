@@ -8,9 +8,13 @@ build_dir=$1
 source_dir=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Ninja where present (faster), CMake's default generator otherwise.
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
 
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
-cmake -S "$source_dir/docs/examples/hello_plugin" -B "$work/hello" -G Ninja \
+bash "$source_dir/tests/install/check_runpaths.sh" "$work/prefix/bin/neuralrg" "$work/prefix"
+cmake -S "$source_dir/docs/examples/hello_plugin" -B "$work/hello" "${generator[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/hello" >/dev/null
 
@@ -23,7 +27,7 @@ if [ -n "$(ls "$work/prefix/lib/neuralrg/plugins" 2>/dev/null)" ]; then
 fi
 "$work/prefix/bin/neuralrg" plugins --describe hello_shift --plugin-path "$work/hello" | grep -q "^  c "
 
-cmake -S "$source_dir/docs/examples/phi4" -B "$work/phi4" -G Ninja \
+cmake -S "$source_dir/docs/examples/phi4" -B "$work/phi4" "${generator[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/phi4" >/dev/null
 "$work/phi4/check_phi4"
@@ -38,7 +42,7 @@ grep -q "^1,hmc,latent,G_4," "$work/phi4-run/observables.csv"
 grep -q "<svg" "$work/phi4-run/report.html"
 
 # A new bijector block: the conformance kit, then a few epochs of training with it.
-cmake -S "$source_dir/docs/examples/additive_coupling" -B "$work/additive" -G Ninja \
+cmake -S "$source_dir/docs/examples/additive_coupling" -B "$work/additive" "${generator[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/additive" >/dev/null
 "$work/additive/check_additive_coupling"
