@@ -1,6 +1,7 @@
 #include "config/yaml_document.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -14,42 +15,80 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-Value convert(const YAML::Node& node, const std::string& source, const std::string& path) {
-  Value v;
-  const YAML::Mark mark = node.Mark();
-  v.where = Location{source, mark.line + 1, mark.column + 1};
-  v.path = path;
-  switch (node.Type()) {
-    case YAML::NodeType::Undefined:
-    case YAML::NodeType::Null: v.kind = Value::Kind::Null; break;
-    case YAML::NodeType::Scalar:
-      v.kind = Value::Kind::Scalar;
-      v.text = node.Scalar();
-      v.quoted = node.Tag() == "!";  // yaml-cpp tags non-plain (quoted) scalars "!"
-      break;
-    case YAML::NodeType::Sequence:
-      v.kind = Value::Kind::List;
-      for (std::size_t i = 0; i < node.size(); ++i)
-        v.items.push_back(convert(node[i], source, fmt::format("{}[{}]", path, i)));
-      break;
-    case YAML::NodeType::Map:
-      v.kind = Value::Kind::Map;
-      for (const auto& entry : node) {
-        const std::string key = entry.first.Scalar();
-        const YAML::Mark key_mark = entry.first.Mark();
-        if (v.find(key))
-          throw ConfigError(Location{source, key_mark.line + 1, key_mark.column + 1},
-                            child_path(path, key), "duplicate key");
-        v.entries.emplace_back(key, convert(entry.second, source, child_path(path, key)));
-      }
-      break;
+// YAML::Node graphs share aliased subtrees (and may contain cycles); Values own their children,
+// so converting expands every alias. The expansion is bounded here, before it can exhaust the
+// stack or memory.
+class Converter {
+ public:
+  explicit Converter(std::string source) : source_(std::move(source)) {}
+
+  Value convert(const YAML::Node& node, const std::string& path, int depth) {
+    Value v;
+    v.where = located(node.Mark());
+    v.path = path;
+    if (depth > kMaxYamlDepth)
+      throw ConfigError(v.where, path,
+                        fmt::format("nested too deeply (limit {} levels; an alias used inside "
+                                    "its own anchor nests forever)",
+                                    kMaxYamlDepth));
+    charge(v.where, path, node.IsScalar() ? node.Scalar().size() : 0);
+    switch (node.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        v.kind = Value::Kind::Null;
+        break;
+      case YAML::NodeType::Scalar:
+        v.kind = Value::Kind::Scalar;
+        v.text = node.Scalar();
+        v.quoted = node.Tag() == "!";  // yaml-cpp tags non-plain (quoted) scalars "!"
+        break;
+      case YAML::NodeType::Sequence:
+        v.kind = Value::Kind::List;
+        for (std::size_t i = 0; i < node.size(); ++i)
+          v.items.push_back(convert(node[i], fmt::format("{}[{}]", path, i), depth + 1));
+        break;
+      case YAML::NodeType::Map:
+        v.kind = Value::Kind::Map;
+        for (const auto& entry : node) {
+          const std::string key = entry.first.Scalar();
+          if (v.find(key))
+            throw ConfigError(located(entry.first.Mark()), child_path(path, key), "duplicate key");
+          v.entries.emplace_back(key, convert(entry.second, child_path(path, key), depth + 1));
+        }
+        break;
+    }
+    return v;
   }
-  return v;
-}
+
+ private:
+  Location located(const YAML::Mark& mark) const {
+    return Location{source_, mark.line + 1, mark.column + 1};
+  }
+
+  void charge(const Location& where, const std::string& path, std::size_t text_bytes) {
+    bytes_ += path.size() + text_bytes;
+    if (++nodes_ > kMaxYamlNodes)
+      throw ConfigError(where, path,
+                        fmt::format("the document expands to more than {} values (repeated "
+                                    "aliases?)",
+                                    kMaxYamlNodes));
+    if (bytes_ > kMaxYamlBytes)
+      throw ConfigError(where, path,
+                        fmt::format("the document expands to more than {} MiB of text (repeated "
+                                    "aliases?)",
+                                    kMaxYamlBytes >> 20));
+  }
+
+  std::string source_;
+  std::size_t nodes_ = 0;
+  std::size_t bytes_ = 0;
+};
 
 void emit(YAML::Emitter& out, const Value& v) {
   switch (v.kind) {
-    case Value::Kind::Null: out << YAML::Null; break;
+    case Value::Kind::Null:
+      out << YAML::Null;
+      break;
     case Value::Kind::Scalar:
       if (v.quoted) out << YAML::DoubleQuoted;
       out << v.text;
@@ -72,10 +111,20 @@ void emit(YAML::Emitter& out, const Value& v) {
 
 }  // namespace
 
+// yaml-cpp reports syntax errors with the position of the problem. Its parser stops nesting
+// (DeepRecursion, a few hundred levels) with the message "bad file": that is our depth limit too.
+// It also accepts a quoted scalar left open when the text ends in a newline (reading on to the
+// end), while without the final newline it reports the missing quote; trailing newlines mean
+// nothing in a pipeline, so they are dropped.
 Value parse_yaml(const std::string& text, const std::string& source) {
+  const std::size_t end = text.find_last_not_of("\r\n");
   try {
-    return convert(YAML::Load(text), source, "");
-  } catch (const YAML::ParserException& e) {
+    return Converter(source).convert(
+        YAML::Load(end == std::string::npos ? std::string() : text.substr(0, end + 1)), "", 0);
+  } catch (const YAML::DeepRecursion& e) {
+    throw ConfigError(Location{source, e.mark.line + 1, e.mark.column + 1}, "",
+                      fmt::format("nested too deeply (limit {} levels)", kMaxYamlDepth));
+  } catch (const YAML::Exception& e) {
     throw ConfigError(Location{source, e.mark.line + 1, e.mark.column + 1}, "",
                       fmt::format("YAML syntax error: {}", e.msg));
   }
@@ -158,8 +207,8 @@ void apply_override(Value& root, std::string_view assignment) {
   const std::string text(assignment.substr(eq + 1));
   Value replacement;
   try {
-    replacement = convert(YAML::Load(text), where.file, "");
-  } catch (const YAML::ParserException& e) {
+    replacement = Converter(where.file).convert(YAML::Load(text), "", 0);
+  } catch (const YAML::Exception& e) {
     throw ConfigError(where, key, fmt::format("value is not valid YAML: {}", e.msg));
   }
   set_path(root, key, std::move(replacement), where);
