@@ -13,6 +13,7 @@
 #include "config/yaml_document.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/pipeline_spec.hpp"
+#include "pipeline/preflight.hpp"
 #include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
 #include "pipeline/stages/analyze_stage.hpp"
@@ -149,10 +150,18 @@ PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registr
         "neuralrg run --resume {}/variants/NAME --set KEY=VALUE --allow-config-change",
         o.resume.string(), o.resume.string()));
   check_epochs_cover_progress(given, o.resume);
+  check_runnable(given, registry);  // before config.yaml holds it
   reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
   write_run_config(o.resume, given);
   fmt::print("configuration changed ({}):\n  {}\n", source, fmt::join(diff, "\n  "));
   return given;
+}
+
+// "runs/x/" (what tab completion gives) names the directory runs/x: the run directory is renamed
+// into place from a sibling staging folder, which needs the path's last component.
+fs::path directory_path(const fs::path& given) {
+  const fs::path normal = given.lexically_normal();
+  return normal.has_filename() || !normal.has_relative_path() ? normal : normal.parent_path();
 }
 
 long long parameter_count(const PipelineSpec& spec, const PluginRegistry& registry) {
@@ -168,8 +177,7 @@ int run_with_variants(const GlobalOptions& global, const PipelineOptions& option
                       const PipelineSpec& spec, const PluginRegistry& registry, const fs::path& dir,
                       RunLock lock) {
   const bool resuming = static_cast<bool>(lock);
-  // Building every variant's model first also refuses a bad one before the directory exists.
-  std::vector<long long> parameters;
+  std::vector<long long> parameters;  // for the comparison
   for (const auto& v : spec.variants)
     parameters.push_back(
         parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
@@ -222,6 +230,7 @@ int validate_pipeline(const GlobalOptions& global, const PipelineOptions& option
     const PluginRegistry& registry = global_registry(global.plugin_path);
     warn_problems(registry);
     const PipelineSpec spec = load_pipeline(options.pipeline, options.overrides, registry);
+    check_runnable(spec, registry);
     fmt::print("ok: {}\n", summary(spec));
     return 0;
   });
@@ -246,11 +255,13 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     const PipelineSpec spec = resuming
                                   ? resume_spec(options, registry)
                                   : load_pipeline(options.pipeline, options.overrides, registry);
-    RunContext context{spec, registry, resuming ? options.resume : options.out, {}, {}};
+    check_runnable(spec, registry);  // before the directory exists: an error leaves nothing behind
+    RunContext context{
+        spec, registry, resuming ? options.resume : directory_path(options.out), {}, {}};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     if (!spec.variants.empty())
       return run_with_variants(global, options, spec, registry, context.dir, std::move(lock));
-    build_model(context);  // before the directory exists: a model error leaves nothing behind
+    build_model(context);
     if (!resuming) lock = create_run_directory(context.dir, spec, registry);
     if (resuming && fs::exists(context.dir / "flow.ckpt"))  // a finished train stage
       restore(context.flow->parameters(), read_checkpoint(context.dir / "flow.ckpt").parameters,

@@ -34,10 +34,27 @@ double log_signed_sum(const std::vector<std::pair<int, double>>& terms) {
   return top + std::log(total);
 }
 
+// Above this β the dual's automatic offset 0.1 − λ_min(K) = 0.1 + 4β would lose its 0.1 to
+// rounding long before ln Z overflows; far beyond any temperature of interest (β_c ≈ 0.44).
+constexpr double kMaxBeta = 1e6;
+
 void check_lattice(int L, double beta) {
   if (L < 3) throw std::invalid_argument(fmt::format("Ising: L must be at least 3, got {}", L));
-  if (!(beta > 0))
-    throw std::invalid_argument(fmt::format("Ising: beta must be > 0, got {}", beta));
+  if (!(beta > 0) || beta > kMaxBeta)
+    throw std::invalid_argument(
+        fmt::format("Ising: beta must be in (0, {:g}], got {}", kMaxBeta, beta));
+}
+
+// cosh 2K and sinh 2K overflow at K ≈ 355. Below that the direct formulas are the most accurate
+// (near T_c the logarithmic ones cancel); above it only logarithms fit in a double.
+constexpr double kMaxDirect2K = 700;
+
+// γ = acosh(c) for c = cosh 2K coth 2K − cos θ.
+double gamma_of(double K, double cos_theta) {
+  if (2 * K < kMaxDirect2K) return std::acosh(std::cosh(2 * K) / std::tanh(2 * K) - cos_theta);
+  const double log_cosh_coth = log_2cosh(2 * K) - std::log(2.0) - std::log(std::tanh(2 * K));
+  const double log_c = log_cosh_coth + std::log1p(-cos_theta * std::exp(-log_cosh_coth));
+  return log_c + std::log1p(std::sqrt(-std::expm1(-2 * log_c)));
 }
 
 }  // namespace
@@ -49,8 +66,7 @@ double ising2d_log_partition(int L, double K) {
   // coupling K* = −½ ln tanh K: γ_0 < 0 above T_c, which flips the sign of the fourth term.
   auto gamma = [&](int k) {
     if (k == 0) return 2 * K + std::log(std::tanh(K));
-    const double c = std::cosh(2 * K) / std::tanh(2 * K) - std::cos(std::numbers::pi * k / n);
-    return std::acosh(c);
+    return gamma_of(K, std::cos(std::numbers::pi * k / n));
   };
   double l1 = 0, l2 = 0, l3 = 0, l4 = 0;
   int sign4 = 1;
@@ -66,7 +82,9 @@ double ising2d_log_partition(int L, double K) {
       if (even < 0) sign4 = -sign4;
     }
   }
-  const double prefactor = -std::log(2.0) + 0.5 * n * n * std::log(2 * std::sinh(2 * K));
+  const double log_2sinh_2K =
+      2 * K < kMaxDirect2K ? std::log(2 * std::sinh(2 * K)) : log_abs_2sinh(2 * K);
+  const double prefactor = -std::log(2.0) + 0.5 * n * n * log_2sinh_2K;
   return prefactor + log_signed_sum({{1, l1}, {1, l2}, {1, l3}, {sign4, l4}});
 }
 

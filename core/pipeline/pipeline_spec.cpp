@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "config/suggest.hpp"
 #include "config/yaml_document.hpp"
 #include "pipeline/stage_catalog.hpp"
@@ -11,7 +14,8 @@ namespace neuralrg {
 const Schema& pipeline_schema() {
   static const Schema schema = [] {
     Schema s;
-    s.text("name", std::nullopt, "Pipeline name; names the run directory.");
+    s.text("name", std::nullopt,
+           "Pipeline name; names the run directory (letters, digits, `.`, `_`, `-`).");
     s.integer("seed", 0, "Seed of every random stream.").range(0, std::nullopt);
     s.text("description", "", "Free text shown in the report.");
     s.map("target", true, "Target plugin section, e.g. {plugin: ising_dual, L: 16}.");
@@ -25,7 +29,8 @@ const Schema& pipeline_schema() {
 const Schema& variant_schema() {
   static const Schema schema = [] {
     Schema s;
-    s.text("name", std::nullopt, "Variant name (its run directory is variants/NAME).");
+    s.text("name", std::nullopt,
+           "Variant name (its run directory is variants/NAME; letters, digits, `.`, `_`, `-`).");
     s.map("set", true, "Dotted key → value overrides, as with --set.");
     return s;
   }();
@@ -33,6 +38,21 @@ const Schema& variant_schema() {
 }
 
 namespace {
+
+// Names become directories (runs/NAME-time, variants/NAME): a separator, "..", or a control
+// character would put the run somewhere else, or somewhere unreadable.
+std::string plain_name(const Params& params) {
+  const std::string& name = params.text("name");
+  const bool plain = !name.empty() && name != "." && name != ".." &&
+                     std::all_of(name.begin(), name.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+                     });
+  if (!plain)
+    throw params.error("name", fmt::format("\"{}\" cannot name a directory: use letters, digits, "
+                                           "'.', '_' and '-' (not \".\" or \"..\")",
+                                           name));
+  return name;
+}
 
 Value plugin_default(const Value& parent, const std::string& key, const std::string& plugin) {
   Value v;
@@ -135,7 +155,7 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   PipelineSpec spec;
   spec.file = file;
   spec.raw = raw;
-  spec.name = top.text("name");
+  spec.name = plain_name(top);
   spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
   spec.target = resolve(registry, PluginKind::Target, top.value("target"));
   spec.prior = resolve(registry, PluginKind::Prior, section_or_default(top, "prior", "gaussian"));
@@ -155,11 +175,12 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
                         "expected a list like `- {name: tree, set: {flow.layout: tree}}`");
     for (const auto& v : variants->items) {
       const Params p = Params::validate(variant_schema(), v, "a variant");
+      const std::string name = plain_name(p);
       for (const auto& other : spec.variants)
-        if (other.name == p.text("name"))
+        if (other.name == name)
           throw ConfigError(p.value("name").where, p.value("name").path,
                             fmt::format("duplicate variant name \"{}\"", other.name));
-      spec.variants.push_back({p.text("name"), p.value("set")});
+      spec.variants.push_back({name, p.value("set")});
     }
   }
 

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <set>
 
@@ -40,7 +43,31 @@ std::vector<boost::dll::shared_library>& loaded_libraries() {
   return *libraries;
 }
 
+// Every library in a plugin folder is code this process runs. A folder that others can write to
+// lets them plant one: world-writable (the sticky bit does not help, it only stops others from
+// deleting existing files, not from adding new ones), or owned by another user. Root owns the
+// system folders and can replace anything anyway, so root-owned folders are trusted.
+std::string untrusted_because(const fs::path& dir) {
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0) return {};  // nothing can be loaded from it either
+  if (info.st_mode & S_IWOTH) return "it is world-writable";
+  if (info.st_uid != ::geteuid() && info.st_uid != 0)
+    return fmt::format("it is owned by another user (uid {})", info.st_uid);
+  return {};
+}
+
 void load_library(PluginRegistry& registry, const fs::path& file) {
+  // dlopen's own complaint about a file that is not a library is misleading ("Bad file
+  // descriptor" for a text file named .so).
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {};
+  if (!in.read(magic, sizeof magic) || std::memcmp(magic,
+                                                   "\x7f"
+                                                   "ELF",
+                                                   sizeof magic) != 0) {
+    registry.add_problem(file, in ? "not a shared library (no ELF header)" : "cannot be read");
+    return;
+  }
   boost::dll::shared_library library;
   boost::dll::fs::error_code ec;
   library.load(file, boost::dll::load_mode::default_mode, ec);
@@ -106,10 +133,22 @@ void load_plugins(PluginRegistry& registry, const std::vector<fs::path>& dirs) {
   for (const auto& dir : dirs) {
     std::vector<fs::path> files;
     std::error_code ec;
-    if (fs::is_directory(dir, ec)) {
-      for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file() && entry.path().extension() == ".so")
-          files.push_back(entry.path());
+    const bool is_folder = fs::is_directory(dir, ec);
+    const fs::path folder = is_folder ? dir : dir.parent_path();
+    if (const std::string why = untrusted_because(folder.empty() ? "." : folder); !why.empty()) {
+      registry.add_problem(folder, fmt::format("no plugins loaded from this folder: {}; make it "
+                                               "writable only by you (chmod o-w)",
+                                               why));
+      continue;
+    }
+    if (is_folder) {
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        if (entry.path().extension() != ".so") continue;
+        std::error_code unreadable;  // e.g. a symbolic link loop
+        if (entry.is_regular_file(unreadable)) files.push_back(entry.path());
+        if (unreadable)
+          registry.add_problem(entry.path(), fmt::format("skipped: {}", unreadable.message()));
+      }
       std::sort(files.begin(), files.end());  // directory order is not reproducible
     } else {
       files.push_back(dir);

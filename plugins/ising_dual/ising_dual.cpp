@@ -83,7 +83,7 @@ void register_factories(Registry& registry) {
   s.integer("L", std::nullopt, "Linear lattice size (periodic L×L; the flow needs a power of two).")
       .range(3, 4096);
   s.real("beta", std::nullopt, "Inverse temperature, or critical for β_c = ln(1+√2)/2.")
-      .range(0, std::nullopt)
+      .range(0, 1e6)  // the exact results' range (core/physics/ising_exact.cpp)
       .keywords({"critical"});
   s.real("offset", std::nullopt, "a in K + aI, or auto for 0.1 − λ_min(K).")
       .keywords({"auto"})

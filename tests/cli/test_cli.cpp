@@ -96,7 +96,7 @@ TEST_CASE("bad pipelines: every error names file:line:col, the key and what was 
   std::string bad_offset = kValidPipeline;
   bad_offset.replace(bad_offset.find("beta: 0.3"), 9, "beta: 0.3, offset: 0.5");
   const std::vector<Case> cases = {
-      {"syntax.yaml", "name: x\nstages: [\n", "syntax.yaml:3:1: YAML syntax error"},
+      {"syntax.yaml", "name: x\nstages: [\n", "syntax.yaml:2:1: YAML syntax error"},
       {"typo.yaml", typo,
        "typo.yaml:6:38: flow.block.couplngs: unknown key for realnvp; did you mean "
        "\"couplings\"?"},

@@ -1,0 +1,49 @@
+#include "pipeline/preflight.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "pipeline/run_context.hpp"
+#include "pipeline/stages/stage_chains.hpp"
+
+namespace neuralrg {
+namespace {
+
+// A flow_from run's flow, loaded as its stage will load it. Loading reports unreadable or
+// mismatched checkpoints with std::runtime_error; here they become errors of the key that named
+// the run, so `validate` reports them like any other configuration error.
+void check_flow_from(RunContext& context, const Params& stage) {
+  try {
+    load_flow_from(context, stage);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw stage.error("flow_from", e.what());
+  }
+  for (const Parameter* p : context.flow->parameters())
+    if (!p->value.allFinite())
+      throw stage.error("flow_from",
+                        fmt::format("{}/flow.ckpt holds non-finite weights (NaN or infinity) in "
+                                    "{}; the run it came from diverged",
+                                    stage.text("flow_from"), p->name));
+}
+
+void check_one(const PipelineSpec& spec, const PluginRegistry& registry) {
+  RunContext context{spec, registry, {}, {}, {}};
+  build_model(context);
+  for (const auto& stage : spec.stages)
+    if (stage.params.resolved().find("flow_from") && !stage.params.text("flow_from").empty())
+      check_flow_from(context, stage.params);
+}
+
+}  // namespace
+
+void check_runnable(const PipelineSpec& spec, const PluginRegistry& registry) {
+  check_one(spec, registry);
+  for (const auto& v : spec.variants)
+    check_one(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry);
+}
+
+}  // namespace neuralrg
