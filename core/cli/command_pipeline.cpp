@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <memory>
+#include <new>
 
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
@@ -58,6 +59,11 @@ int guarded(F&& body) {
   } catch (const WriteError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitWriteError;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr,
+               "error: out of memory: this pipeline's sizes (batch, chunk, chains, the lattice) "
+               "need more memory than this machine can give\n");
+    return kExitFailure;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;

@@ -11,23 +11,20 @@
 #include "pipeline/checkpoint.hpp"
 #include "support/cli.hpp"
 
+using neuralrg::test::contains;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kPipeline = R"(name: tiny
+const std::string kInputsPipeline = R"(name: tiny
 seed: 3
 target: {plugin: ising_dual, L: 4, beta: 0.3}
 flow: {layout: mera, block: {plugin: realnvp, couplings: 2, hidden: [4]}}
 stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}
 )";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   text.replace(text.find(from), from.size(), to);
@@ -42,7 +39,7 @@ TEST_CASE(
   TempDir tmp;
   for (const std::string name : {"../../escaped", "/tmp/absolute", "\"a\\nb\"", "..", "."}) {
     CAPTURE(name);
-    const auto file = tmp.write("p.yaml", replaced(kPipeline, "name: tiny", "name: " + name));
+    const auto file = tmp.write("p.yaml", replaced(kInputsPipeline, "name: tiny", "name: " + name));
     const auto validated = run_cli("validate " + file.string());
     CHECK(validated.status == 2);
     CHECK(contains(validated.err, file.string() + ":1:7: name: "));
@@ -54,7 +51,7 @@ TEST_CASE(
     CHECK_FALSE(fs::exists(tmp.path / "escaped"));
   }
   const auto variant =
-      tmp.write("v.yaml", kPipeline + "variants:\n  - {name: ../up, set: {flow.layout: tree}}\n");
+      tmp.write("v.yaml", kInputsPipeline + "variants:\n  - {name: ../up, set: {flow.layout: tree}}\n");
   const auto r = run_cli("validate " + variant.string());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "variants[0].name: \"../up\" cannot name a directory"));
@@ -62,7 +59,7 @@ TEST_CASE(
 
 TEST_CASE("--out with a trailing slash names the directory") {
   TempDir tmp;
-  const auto r = run_cli("run " + tmp.write("p.yaml", kPipeline).string() + " --out " +
+  const auto r = run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " +
                          (tmp.path / "run").string() + "/");
   INFO(r.err);
   CHECK(r.status == 0);
@@ -73,12 +70,15 @@ TEST_CASE("--out with a trailing slash names the directory") {
 TEST_CASE("validate refuses what run refuses before computing") {
   TempDir tmp;
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {replaced(kPipeline, "L: 4", "L: 3"), "flow"},
-      {replaced(kPipeline, "L: 4", "L: 6"), "flow"},
-      {replaced(kPipeline, "layout: mera", "layout: mera, depth: 100"), "flow"},
-      {replaced(kPipeline, "beta: 0.3", "beta: 0.3, offset: 0"), "target.offset"},
+      {replaced(kInputsPipeline, "L: 4", "L: 3"), "flow"},
+      {replaced(kInputsPipeline, "L: 4", "L: 6"), "flow"},
+      {replaced(kInputsPipeline, "layout: mera", "layout: mera, depth: 100"), "flow"},
+      {replaced(kInputsPipeline, "beta: 0.3", "beta: 0.3, offset: 0"), "target.offset"},
   };
-  for (const auto& [yaml, key] : cases) {
+  for (const auto& yaml_key : cases) {
+    // Not a structured binding: CAPTURE's lambda cannot capture one before Clang 16.
+    const std::string& yaml = yaml_key.first;
+    const std::string& key = yaml_key.second;
     CAPTURE(yaml);
     const auto file = tmp.write("p.yaml", yaml);
     const auto validated = run_cli("validate " + file.string());
@@ -94,10 +94,10 @@ TEST_CASE("validate refuses what run refuses before computing") {
 TEST_CASE("flow_from problems are refused before the run directory exists; NaN weights too") {
   TempDir tmp;
   const fs::path trained = tmp.path / "trained";
-  REQUIRE(run_cli("run " + tmp.write("p.yaml", kPipeline).string() + " --out " + trained.string())
+  REQUIRE(run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " + trained.string())
               .status == 0);
   const std::string sample = replaced(
-      kPipeline, "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}",
+      kInputsPipeline, "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}",
       "- sample: {sampler: {plugin: hmc, space: latent}, chains: 4, warmup: 1, sweeps: "
       "2, flow_from: " +
           trained.string() + "}");
@@ -109,7 +109,7 @@ TEST_CASE("flow_from problems are refused before the run directory exists; NaN w
   for (auto& tensor : poisoned.parameters)
     tensor.value.setConstant(std::numeric_limits<neuralrg::Scalar>::quiet_NaN());
   neuralrg::write_checkpoint(trained / "flow.ckpt", poisoned);
-  for (const std::string command :
+  for (const std::string& command :
        {"validate " + file.string(),
         "run " + file.string() + " --out " + (tmp.path / "run").string()}) {
     CAPTURE(command);
@@ -132,7 +132,34 @@ TEST_CASE("exact results stay finite at large β, and β beyond their range is r
   CHECK(contains(huge.err, "beta must be in (0, 1e+06]"));
   TempDir tmp;
   const auto r = run_cli(
-      "validate " + tmp.write("p.yaml", replaced(kPipeline, "beta: 0.3", "beta: 1e300")).string());
+      "validate " + tmp.write("p.yaml", replaced(kInputsPipeline, "beta: 0.3", "beta: 1e300")).string());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "target.beta: expected a number in [0, "));
 }
+
+TEST_CASE("a sample stage whose R̂ is undefined says why") {
+  TempDir tmp;
+  const auto file = tmp.write(
+      "p.yaml", replaced(kInputsPipeline,
+                         "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, "
+                         "epochs: 2}",
+                         "- sample: {sampler: {plugin: hmc, space: physical}, chains: 1, warmup: "
+                         "1, sweeps: 8}"));
+  const auto r = run_cli("run " + file.string() + " --out " + (tmp.path / "run").string());
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(contains(r.out,
+                 "is undefined: it needs at least 2 chains and 4 measurements (this stage "
+                 "has 1 chains and 8 measurements)"));
+}
+
+// AddressSanitizer aborts on an impossible allocation instead of throwing std::bad_alloc.
+#ifndef __SANITIZE_ADDRESS__
+TEST_CASE("running out of memory is reported as such, naming the sizes that need it") {
+  TempDir tmp;
+  const auto file = tmp.write("p.yaml", replaced(kInputsPipeline, "batch: 16", "batch: 100000000000"));
+  const auto r = run_cli("run " + file.string() + " --out " + (tmp.path / "run").string());
+  CHECK(r.status == 1);
+  CHECK(contains(r.err, "error: out of memory: this pipeline's sizes (batch, chunk, chains"));
+}
+#endif

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 #include "pipeline/checkpoint.hpp"
@@ -66,6 +67,11 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
           "  warning: R̂ of {} is {:.3f} > {}: groups of chains disagree or drift, so the "
           "warm-up was too short and the error bar is not trustworthy; raise warmup\n",
           o.name, o.r_hat, kRHatWarning);
+    else if (std::isnan(o.r_hat))  // split R̂ compares half-series of groups of chains
+      fmt::print(
+          "  warning: R̂ of {} is undefined: it needs at least 2 chains and 4 measurements "
+          "(this stage has {} chains and {} measurements)\n",
+          o.name, options.chains, r.measurements);
   }
   write_file_atomic(file, rows);
   if (p.boolean("save_samples"))
