@@ -9,9 +9,9 @@
 #include "pipeline/checkpoint.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto file = neuralrg::fuzz::write_input(neuralrg::fuzz::as_text(data, size), ".ckpt");
+  const neuralrg::fuzz::ScratchFile file(neuralrg::fuzz::as_text(data, size), ".ckpt");
   try {
-    neuralrg::read_checkpoint(file);
+    neuralrg::read_checkpoint(file.path());
   } catch (const std::runtime_error&) {
   }
   return 0;

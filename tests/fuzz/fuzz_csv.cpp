@@ -9,14 +9,14 @@
 #include "util/csv.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto file = neuralrg::fuzz::write_input(neuralrg::fuzz::as_text(data, size), ".csv");
+  const neuralrg::fuzz::ScratchFile file(neuralrg::fuzz::as_text(data, size), ".csv");
   try {
-    const neuralrg::CsvTable table = neuralrg::read_csv(file);
+    const neuralrg::CsvTable table = neuralrg::read_csv(file.path());
     for (const auto& name : table.header) table.numbers(name);
   } catch (const std::runtime_error&) {
   }
   try {
-    neuralrg::read_csv_matrix(file);
+    neuralrg::read_csv_matrix(file.path());
   } catch (const std::runtime_error&) {
   }
   return 0;

@@ -16,10 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t nul = bytes.find('\0');
   std::vector<std::string> overrides;
   if (nul != std::string_view::npos) overrides.emplace_back(bytes.substr(nul + 1));
-  const auto file = neuralrg::fuzz::write_input(bytes.substr(0, nul), ".yaml");
+  const neuralrg::fuzz::ScratchFile file(bytes.substr(0, nul), ".yaml");
   const neuralrg::PluginRegistry& registry = neuralrg::global_registry();
   try {
-    const neuralrg::PipelineSpec spec = neuralrg::load_pipeline(file, overrides, registry);
+    const neuralrg::PipelineSpec spec = neuralrg::load_pipeline(file.path(), overrides, registry);
     neuralrg::check_runnable(spec, registry);
   } catch (const neuralrg::ConfigError&) {
   }
