@@ -30,6 +30,13 @@ const Value* Value::find(std::string_view key) const {
   return nullptr;
 }
 
+Value::Value() = default;
+Value::~Value() = default;
+Value::Value(const Value&) = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(const Value&) = default;
+Value& Value::operator=(Value&&) noexcept = default;
+
 Value Value::scalar(std::string text, Location where, std::string path, bool quoted) {
   Value v;
   v.kind = Kind::Scalar;

@@ -88,7 +88,10 @@ TEST_CASE("binary ops broadcast rows, columns and scalars, with gradients for bo
                                       random_matrix(4, 1, 24), random_matrix(1, 1, 25)};
   using Op = Var (*)(Var, Var);
   const std::vector<std::pair<const char*, Op>> ops = {{"add", &add}, {"sub", &sub}, {"mul", &mul}};
-  for (const auto& [name, op] : ops) {
+  for (const auto& name_op : ops) {
+    // Not a structured binding: CAPTURE's lambda cannot capture one before Clang 16.
+    const char* name = name_op.first;
+    const Op op = name_op.second;
     for (const Matrix& other : others) {
       CAPTURE(name);
       CAPTURE(other.rows());

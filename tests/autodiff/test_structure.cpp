@@ -56,7 +56,10 @@ TEST_CASE("dense: the fused layer equals linear followed by its activation, grad
         {Activation::Identity, [](Var v) { return v; }},
         {Activation::Elu, [](Var v) { return elu(v); }},
         {Activation::Tanh, [](Var v) { return neuralrg::tanh(v); }}};
-    for (const auto& [act, unfused] : cases) {
+    for (const auto& act_unfused : cases) {
+      // Not a structured binding: CAPTURE's lambda cannot capture one before Clang 16.
+      const Activation act = act_unfused.first;
+      const Unfused& unfused = act_unfused.second;
       CAPTURE(static_cast<int>(act));
       Tape tape;
       const Matrix fused = dense(tape.constant(x), tape.param(W), tape.param(b), act).value();

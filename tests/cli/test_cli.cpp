@@ -10,6 +10,7 @@
 #include "support/cli.hpp"
 
 using neuralrg::test::read_text;
+using neuralrg::test::contains;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
 namespace fs = std::filesystem;
@@ -27,10 +28,6 @@ flow:
 stages:
   - train: {optimizer: {plugin: adam, lr: 0.001}, batch: 16, epochs: 2, chunk: 8}
 )";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 

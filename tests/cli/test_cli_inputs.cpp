@@ -11,6 +11,7 @@
 #include "pipeline/checkpoint.hpp"
 #include "support/cli.hpp"
 
+using neuralrg::test::contains;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
 namespace fs = std::filesystem;
@@ -24,10 +25,6 @@ flow: {layout: mera, block: {plugin: realnvp, couplings: 2, hidden: [4]}}
 stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}
 )";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   text.replace(text.find(from), from.size(), to);

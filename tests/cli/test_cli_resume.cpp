@@ -4,10 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "support/cli.hpp"
 
+using neuralrg::test::contains;
 using neuralrg::test::metrics_without_seconds;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
@@ -24,10 +26,6 @@ stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 4,
             checkpoint_every: 2}
 )";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string with_epochs(int epochs) {
   std::string yaml = kPipeline;
@@ -90,12 +88,38 @@ TEST_CASE(
   REQUIRE(
       run_cli("run " + tmp.write("p.yaml", kPipeline).string() + " --out " + run.string()).status ==
       0);
-  for (const std::string how : {std::string("--set stages.0.train.epochs=2"),
-                                tmp.write("p2.yaml", with_epochs(2)).string()}) {
+  for (const std::string& how : {std::string("--set stages.0.train.epochs=2"),
+                                 tmp.write("p2.yaml", with_epochs(2)).string()}) {
     CAPTURE(how);
     const auto r = run_cli("run " + how + " --resume " + run.string() + " --allow-config-change");
     CHECK(r.status == 2);
     CHECK(contains(r.err, "stages[0].train.epochs: 2 epochs is fewer than the 4 that"));
     CHECK(contains(read_text(run / "config.yaml"), "epochs: 4"));
   }
+}
+
+TEST_CASE(
+    "a damaged metrics row is not read back as a number: the resume falls back to the "
+    "checkpoint before it") {
+  TempDir tmp;
+  const fs::path run = tmp.path / "run";
+  REQUIRE(
+      run_cli("run " + tmp.write("p.yaml", kPipeline).string() + " --out " + run.string()).status ==
+      0);
+  std::string metrics = read_text(run / "metrics.csv");
+  // Epoch 3's elapsed seconds (its last cell) are what a resume from epoch 4 reads back.
+  const std::size_t row3_end = metrics.find('\n', metrics.find("\n3,") + 1);
+  const std::size_t seconds = metrics.rfind(',', row3_end) + 1;
+  metrics.replace(seconds, row3_end - seconds, "abc");
+  std::ofstream(run / "metrics.csv") << metrics;
+  const auto r = run_cli("run --resume " + run.string() +
+                         " --set stages.0.train.epochs=6 --allow-config-change");
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK_FALSE(contains(r.err, "stod"));
+  CHECK(contains(r.out, "epoch 2 of 6"));
+  REQUIRE(run_cli("run " + tmp.write("p6.yaml", with_epochs(6)).string() + " --out " +
+                  (tmp.path / "six").string())
+              .status == 0);
+  CHECK(metrics_without_seconds(run) == metrics_without_seconds(tmp.path / "six"));
 }

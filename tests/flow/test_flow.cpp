@@ -119,7 +119,7 @@ TEST_CASE("z2 symmetrisation makes q even") {
 
 TEST_CASE("every layout passes the conformance kit as one bijector") {
   const std::string block = "block: {plugin: realnvp, couplings: 2, hidden: [6]}";
-  for (const auto& [extent, layout] :
+  for (const auto& extent_layout :
        std::vector<std::pair<std::vector<Index>, std::string>>{{{4, 4}, "mera"},
                                                                {{4, 4}, "tebd"},
                                                                {{4, 4}, "tree"},
@@ -128,6 +128,9 @@ TEST_CASE("every layout passes the conformance kit as one bijector") {
                                                                {{8}, "tree"},
                                                                {{4, 4}, "mera, shared: false"},
                                                                {{8, 8}, "mera, depth: 2"}}) {
+    // Not a structured binding: CAPTURE's lambda cannot capture one before Clang 16.
+    const std::vector<Index>& extent = extent_layout.first;
+    const std::string& layout = extent_layout.second;
     CAPTURE(layout);
     CAPTURE(extent.size());
     auto flow = test::make_flow(extent, "{layout: " + layout + ", " + block + "}");

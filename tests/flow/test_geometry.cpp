@@ -9,7 +9,11 @@
 using namespace neuralrg;
 
 TEST_CASE("mera has two layers per level: 4, 6, 8, 10 layers for L = 4, 8, 16, 32") {
-  for (auto [L, layers] : std::vector<std::pair<Index, std::size_t>>{{4, 4}, {8, 6}, {16, 8}, {32, 10}}) {
+  // Not a structured binding: CAPTURE's lambda cannot capture one before Clang 16.
+  for (const auto& size_layers :
+       std::vector<std::pair<Index, std::size_t>>{{4, 4}, {8, 6}, {16, 8}, {32, 10}}) {
+    const Index L = size_layers.first;
+    const std::size_t layers = size_layers.second;
     CAPTURE(L);
     CHECK(plan_hierarchy({L, L}, "mera", 0).layers.size() == layers);
   }

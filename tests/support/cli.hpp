@@ -18,6 +18,10 @@ struct CliResult {
   std::string out, err;
 };
 
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 inline std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p);
   std::stringstream s;

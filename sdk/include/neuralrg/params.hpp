@@ -48,6 +48,15 @@ struct Value {
   Location where;      ///< Position of this value.
   std::string path;    ///< Dotted key path from the document root.
 
+  // Out of line: a value holds pairs of itself, and Clang 14 with libstdc++ 12 instantiates
+  // std::pair<std::string, Value> too early (while Value is incomplete) for implicit members.
+  Value();
+  ~Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+
   /// The entry under `key` of a map, or nullptr.
   const Value* find(std::string_view key) const;
   /// A new scalar value.
