@@ -55,8 +55,21 @@ std::vector<fs::path> existing_checkpoints(const fs::path& dir) {
   return out;
 }
 
+// Every cell of a metrics row is a number or empty (the exact columns of targets without exact
+// results); the resume reads some of them back as numbers.
+bool numeric_cells(const std::string& row) {
+  std::istringstream cells(row);
+  for (std::string cell; std::getline(cells, cell, ',');) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+    if (!cell.empty() && (error != std::errc{} || end != cell.data() + cell.size())) return false;
+  }
+  return true;
+}
+
 // The rows of metrics.csv an uninterrupted run wrote: complete lines numbered 0, 1, 2, … with
-// every column, up to the first that is not (a partial row left by a failed write or a kill).
+// every column, all numbers, up to the first that is not (a partial row left by a failed write or
+// a kill, or a damaged one).
 std::vector<std::string> consistent_metrics_rows(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -69,7 +82,7 @@ std::vector<std::string> consistent_metrics_rows(const fs::path& file) {
     if (end == std::string::npos) break;  // unterminated: the write of this row did not finish
     std::string row = text.substr(pos + 1, end - pos - 1);
     if (std::count(row.begin(), row.end(), ',') != columns ||
-        row.substr(0, row.find(',')) != std::to_string(rows.size()))
+        row.substr(0, row.find(',')) != std::to_string(rows.size()) || !numeric_cells(row))
       break;
     rows.push_back(std::move(row));
     pos = end;
