@@ -9,6 +9,7 @@
 
 #include "support/cli.hpp"
 
+using neuralrg::test::contains;
 using neuralrg::test::metrics_without_seconds;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
@@ -25,10 +26,6 @@ stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 4,
             checkpoint_every: 2}
 )";
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string with_epochs(int epochs) {
   std::string yaml = kPipeline;
@@ -91,8 +88,8 @@ TEST_CASE(
   REQUIRE(
       run_cli("run " + tmp.write("p.yaml", kPipeline).string() + " --out " + run.string()).status ==
       0);
-  for (const std::string how : {std::string("--set stages.0.train.epochs=2"),
-                                tmp.write("p2.yaml", with_epochs(2)).string()}) {
+  for (const std::string& how : {std::string("--set stages.0.train.epochs=2"),
+                                 tmp.write("p2.yaml", with_epochs(2)).string()}) {
     CAPTURE(how);
     const auto r = run_cli("run " + how + " --resume " + run.string() + " --allow-config-change");
     CHECK(r.status == 2);
