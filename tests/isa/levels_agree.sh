@@ -12,14 +12,13 @@ tolerance=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-levels=(x86-64)
-cpu=$("$cli" --version | sed -n 's/^kernels: [^ ]* (this CPU: \([^;]*\);.*/\1/p')
-case $cpu in
-  x86-64-v4) levels+=(x86-64-v3 x86-64-v4) ;;
-  x86-64-v3) levels+=(x86-64-v3) ;;
-esac
-if [[ ${#levels[@]} -eq 1 ]]; then
-  echo "skipped: this CPU ($cpu) runs only the portable level"
+# The levels this build has and this CPU runs (a build without NEURALRG_ISA_LEVELS has one).
+levels=()
+for level in x86-64 x86-64-v3 x86-64-v4; do
+  NEURALRG_ISA=$level "$cli" --version >/dev/null 2>&1 && levels+=("$level")
+done
+if [[ ${#levels[@]} -lt 2 || ${levels[0]} != x86-64 ]]; then
+  echo "skipped: only ${levels[*]:-no level} can run here"
   exit 77
 fi
 
