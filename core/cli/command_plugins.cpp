@@ -34,22 +34,23 @@ int list_plugins(const GlobalOptions& global, bool json) {
     std::vector<std::string> rows;
     for (const auto& f : registry.factories()) {
       const auto& p = registry.plugins()[f.plugin_index];
-      rows.push_back(fmt::format(
-          "  {{\"name\": {}, \"kind\": {}, \"plugin\": {}, \"version\": {}, \"path\": {}, \"isa\": {}}}",
-          json_string(f.name), json_string(to_string(f.kind)), json_string(p.name),
-          json_string(p.version), json_string(p.path.string()),
-          json_string(std::string(isa_level_of(p.path)))));
+      rows.push_back(
+          fmt::format("  {{\"name\": {}, \"kind\": {}, \"plugin\": {}, \"version\": {}, \"path\": "
+                      "{}, \"isa\": {}}}",
+                      json_string(f.name), json_string(to_string(f.kind)), json_string(p.name),
+                      json_string(p.version), json_string(p.path.string()),
+                      json_string(std::string(isa_level_of(p.path)))));
     }
     fmt::print("[\n{}\n]\n", fmt::join(rows, ",\n"));
   } else if (registry.factories().empty()) {
-    fmt::print("no plugins found (searched --plugin-path, $NEURALRG_PLUGIN_PATH and the "
-               "default folders)\n");
+    fmt::print(
+        "no plugins found (searched --plugin-path, $NEURALRG_PLUGIN_PATH and the "
+        "default folders)\n");
   } else {
     fmt::print("{:<16} {:<10} {:<9} {}\n", "NAME", "KIND", "VERSION", "PATH");
     for (const auto& f : registry.factories()) {
       const auto& p = registry.plugins()[f.plugin_index];
-      fmt::print("{:<16} {:<10} {:<9} {}\n", f.name, to_string(f.kind), p.version,
-                 p.path.string());
+      fmt::print("{:<16} {:<10} {:<9} {}\n", f.name, to_string(f.kind), p.version, p.path.string());
     }
   }
   print_problems(registry);
@@ -70,8 +71,8 @@ int describe_plugin(const GlobalOptions& global, const std::string& name) {
   }
   for (const FactoryEntry* f : entries) {
     const auto& p = registry.plugins()[f->plugin_index];
-    fmt::print("{} ({}): {}\n  plugin {} {} at {}\n", f->name, to_string(f->kind), f->doc,
-               p.name, p.version, p.path.string());
+    fmt::print("{} ({}): {}\n  plugin {} {} at {}\n", f->name, to_string(f->kind), f->doc, p.name,
+               p.version, p.path.string());
     if (f->schema.specs().empty()) {
       fmt::print("  no parameters\n");
       continue;

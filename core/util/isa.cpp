@@ -80,10 +80,10 @@ void apply_requested_isa_level(char** argv) {
                                          requested, level_names()));
   const int running = level_rank(isa_level());
   if (running < 0)
-    throw std::runtime_error(fmt::format(
-        "{}={}: this build is compiled for '{}' only (NEURALRG_NATIVE); rebuild with "
-        "NEURALRG_ISA_LEVELS to choose a level",
-        kIsaEnvironmentVariable, requested, isa_level()));
+    throw std::runtime_error(
+        fmt::format("{}={}: this build is compiled for '{}' only (NEURALRG_NATIVE); rebuild with "
+                    "NEURALRG_ISA_LEVELS to choose a level",
+                    kIsaEnvironmentVariable, requested, isa_level()));
   if (wanted > level_rank(cpu_isa_level()))
     throw std::runtime_error(fmt::format("{}={}: this CPU supports up to {}",
                                          kIsaEnvironmentVariable, requested, cpu_isa_level()));

@@ -1,7 +1,8 @@
 // Which instruction-set level this process runs at, and how to ask for a lower one.
 //
 // The core library and the plugins are built once per level (sdk/cmake/NeuralRGIsa.cmake); the
-// dynamic loader picks the core's copy for the CPU, the plugin host picks the matching plugin copies.
+// dynamic loader picks the core's copy for the CPU, the plugin host picks the matching plugin
+// copies.
 #pragma once
 
 #include <filesystem>

@@ -28,7 +28,7 @@ TEST_CASE("every layer partitions the sublattice of its level; decimators keep t
   for (const auto& layer : plan.layers) {
     const Index d = Index{1} << layer.level;
     std::set<Index> sites(layer.index.begin(), layer.index.end());
-    CHECK(sites.size() == layer.index.size());             // no site twice
+    CHECK(sites.size() == layer.index.size());                     // no site twice
     CHECK(static_cast<Index>(sites.size()) == (L / d) * (L / d));  // the whole sublattice
     for (Index s : sites) CHECK((s / L % d == 0 && s % L % d == 0));
     if (layer.role == LayerRole::Decimator)
