@@ -136,6 +136,14 @@ Value load_yaml_file(const std::filesystem::path& file) {
     throw ConfigError(Location{file.string(), 0, 0}, "", "no such pipeline file");
   if (std::filesystem::is_directory(file, ec))
     throw ConfigError(Location{file.string(), 0, 0}, "", "is a directory, not a pipeline file");
+  // A device or a pipe could be read forever (/dev/zero) or block forever (a FIFO with no writer).
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw ConfigError(Location{file.string(), 0, 0}, "", "is not a regular file");
+  constexpr std::uintmax_t kMaxPipelineBytes = 16u << 20;
+  if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxPipelineBytes)
+    throw ConfigError(Location{file.string(), 0, 0}, "",
+                      fmt::format("is {} bytes; a pipeline file may have at most {}", size,
+                                  kMaxPipelineBytes));
   std::ifstream in(file);
   if (!in) throw ConfigError(Location{file.string(), 0, 0}, "", "cannot read pipeline file");
   std::stringstream buffer;

@@ -149,6 +149,11 @@ void write_checkpoint(const std::filesystem::path& file, const Checkpoint& c) {
 }
 
 Checkpoint read_checkpoint(const std::filesystem::path& file) {
+  // A device or a pipe in its place could be read forever (/dev/zero) or block (a FIFO).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw std::runtime_error(
+        fmt::format("{}: not a valid checkpoint: not a regular file", file.string()));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open checkpoint", file.string()));
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

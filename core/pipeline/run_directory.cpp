@@ -65,7 +65,7 @@ std::string holder_text(std::string text) {
 
 // The lock file's text when another process holds its lock, else nothing.
 std::optional<std::string> lock_holder(const fs::path& dir) {
-  const int fd = ::open((dir / "lock").c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open((dir / "lock").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return std::nullopt;
   std::optional<std::string> holder;
   if (::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) holder = read_all(fd);
@@ -83,7 +83,7 @@ std::optional<std::string> lock_holder(const fs::path& dir) {
 // Takes the lock on dir/lock and writes who holds it; throws naming the holder when it is taken.
 RunLock acquire(const fs::path& dir) {
   const fs::path file = dir / "lock";
-  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0)
     throw std::runtime_error(
         fmt::format("{}: cannot open: {}", file.string(), std::strerror(errno)));
@@ -117,7 +117,9 @@ void remove_stale_staging(const fs::path& dir) {
     const std::string want = prefix.filename().string();
     if (name.rfind(want, 0) != 0) continue;
     const std::string pid = name.substr(want.size());
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    // Linux PIDs have at most 7 digits (pid_max ≤ 2^22); longer names are not ours.
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
+      continue;
     if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH)
       fs::remove_all(entry.path(), ec);
   }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 
+#include "plugin/elf_check.hpp"
 #include "util/isa.hpp"
 
 namespace neuralrg {
@@ -58,16 +59,20 @@ std::string untrusted_because(const fs::path& dir) {
 
 void load_library(PluginRegistry& registry, const fs::path& file) {
   // dlopen's own complaint about a file that is not a library is misleading ("Bad file
-  // descriptor" for a text file named .so).
-  std::ifstream in(file, std::ios::binary);
-  char magic[4] = {};
-  if (!in.read(magic, sizeof magic) || std::memcmp(magic,
-                                                   "\x7f"
-                                                   "ELF",
-                                                   sizeof magic) != 0) {
-    registry.add_problem(file, in ? "not a shared library (no ELF header)" : "cannot be read");
+  // descriptor" for a text file named .so), and a truncated library crashes it (SIGBUS).
+  if (const std::string problem = elf_problem(file); !problem.empty()) {
+    registry.add_problem(file, problem);
     return;
   }
+  // The folder was checked; the file and the level's copy (in a subfolder) are checked here.
+  for (const fs::path& place : {file, file.parent_path()})
+    if (const std::string why = untrusted_because(place); !why.empty()) {
+      const std::string what = place == file ? "the file" : "its folder " + place.string();
+      registry.add_problem(file, fmt::format("not loaded: {} is not safe ({}); make it writable "
+                                             "only by you (chmod o-w)",
+                                             what, why));
+      return;
+    }
   boost::dll::shared_library library;
   boost::dll::fs::error_code ec;
   library.load(file, boost::dll::load_mode::default_mode, ec);

@@ -68,7 +68,7 @@ bool is_atomic_write_leftover(const std::filesystem::path& path) {
 }
 
 AppendFile::AppendFile(const std::filesystem::path& path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) fail(path_, "open for appending", errno);
 }
 

@@ -90,7 +90,8 @@ void register_factories(Registry& registry) {
   s.choice("space", "latent", {"latent", "physical"},
            "latent: U(z) = E(g(z)) − ln|det ∂g/∂z| through the flow; physical: E(x).");
   s.real("step_size", 0.1, "Leapfrog step ε.").range(1e-12, std::nullopt);
-  s.integer("leapfrog", 10, "Leapfrog steps per trajectory.").range(1, std::nullopt);
+  // Bounded: a stop request (Ctrl-C) is honoured between sweeps, so one trajectory must stay short.
+  s.integer("leapfrog", 10, "Leapfrog steps per trajectory.").range(1, 1000);
   s.boolean("adapt", false, "Tune ε during warm-up by dual averaging (then keep it fixed).");
   s.real("target_acceptance", 0.8, "Acceptance the adaptation aims for.").range(0.05, 0.99);
   s.real("jitter", 0.0, "Trajectory length varies uniformly by ± this fraction.").range(0, 0.9);

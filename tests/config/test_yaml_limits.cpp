@@ -2,6 +2,8 @@
 // end in a located ConfigError naming the limit, never a crash or exhausted memory.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -92,4 +94,12 @@ TEST_CASE("a quote left open is a syntax error at the end of the text, not a mis
     CHECK(message.rfind("q.yaml:2:", 0) == 0);
     CHECK(contains(message, "YAML syntax error: illegal EOF in scalar"));
   }
+}
+
+TEST_CASE("a pipeline path that is a device or a pipe is refused, not read forever or waited on") {
+  CHECK(contains(error_of([] { load_yaml_file("/dev/zero"); }), "/dev/zero: is not a regular file"));
+  const std::string fifo = fmt::format("/tmp/neuralrg-test-fifo-{}.yaml", ::getpid());
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(contains(error_of([&] { load_yaml_file(fifo); }), "is not a regular file"));
+  ::unlink(fifo.c_str());
 }

@@ -20,7 +20,7 @@ cmake --build "$work/hello" >/dev/null
 
 listing=$(NEURALRG_PLUGIN_PATH="$work/hello" "$work/prefix/bin/neuralrg" plugins)
 echo "$listing"
-grep -q "^hello_shift .*bijector .*1.0.0 .*$work/hello/libneuralrg_hello.so" <<<"$listing"
+grep -q "^hello_shift .*bijector .*1.0.0 .*$work/hello/\(glibc-hwcaps/[^/]*/\)\?libneuralrg_hello.so" <<<"$listing"
 # The installed plugins are found from the install prefix, not the build tree.
 if [ -n "$(ls "$work/prefix/lib/neuralrg/plugins" 2>/dev/null)" ]; then
   grep -q "$work/prefix/lib/neuralrg/plugins" <<<"$listing"

@@ -132,6 +132,25 @@ TEST_CASE("two resumes of one run directory at once: one runs, the other is refu
   }
 }
 
+TEST_CASE("a run directory's lock or metrics file replaced by a symbolic link is not followed") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", train(4));
+  const fs::path run = tmp.path / "run";
+  REQUIRE(run_cli("run " + pipeline.string() + " --out " + run.string()).status == 0);
+  const fs::path victim = tmp.write("victim.txt", "a user's file\n");
+  for (const char* name : {"lock", "metrics.csv"}) {
+    CAPTURE(name);
+    fs::rename(run / name, tmp.path / (std::string(name) + ".saved"));
+    fs::create_symlink(victim, run / name);
+    fs::remove(run / "stages.done");
+    const auto resumed = run_cli("run --resume " + run.string());
+    CHECK(resumed.status != 0);
+    CHECK(read_text(victim) == "a user's file\n");
+    fs::remove(run / name);
+    fs::rename(tmp.path / (std::string(name) + ".saved"), run / name);
+  }
+}
+
 TEST_CASE("two new runs into one --out at once: one runs, the other is refused cleanly") {
   TempDir tmp;
   const auto pipeline = tmp.write("p.yaml", train(6));

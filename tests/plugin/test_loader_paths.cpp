@@ -8,6 +8,7 @@
 #include <string>
 
 #include "plugin/plugin_loader.hpp"
+#include "util/isa.hpp"
 #include "support/cli.hpp"
 
 using namespace neuralrg;
@@ -64,4 +65,48 @@ TEST_CASE("a world-writable plugin folder is not loaded from, sticky bit or not"
     load_plugins(by_file, {tmp.path / "libfixture_good.so"});
     CHECK(by_file.plugins().empty());
   }
+}
+
+TEST_CASE("a truncated library is refused with a problem instead of crashing the loader") {
+  TempDir tmp;
+  copy_good_plugin(tmp.path);
+  const fs::path good = tmp.path / "libfixture_good.so";
+  REQUIRE(fs::exists(good));
+  const auto size = fs::file_size(good);
+  // Cut inside the headers, inside the loadable segments, and just before the end: before the
+  // check, dlopen mapped pages past the end of the file and the process died with SIGBUS.
+  for (const std::uintmax_t keep : {std::uintmax_t{1000}, size / 3, size - 64}) {
+    CAPTURE(keep);
+    const fs::path cut = tmp.path / "sub" / "cut.so";
+    fs::create_directories(cut.parent_path());
+    fs::copy_file(good, cut, fs::copy_options::overwrite_existing);
+    fs::resize_file(cut, keep);
+    PluginRegistry registry;
+    load_plugins(registry, {cut.parent_path()});
+    CHECK(has_problem(registry, cut, "truncated"));
+    CHECK(registry.factories().empty());
+  }
+}
+
+TEST_CASE("a world-writable library, or a world-writable level folder, is not loaded") {
+  TempDir tmp;
+  copy_good_plugin(tmp.path);
+  const fs::path file = tmp.path / "libfixture_good.so";
+  fs::permissions(file, fs::perms::others_write, fs::perm_options::add);
+  PluginRegistry open_file;
+  load_plugins(open_file, {tmp.path});
+  CHECK(has_problem(open_file, file, "the file is not safe (it is world-writable)"));
+  CHECK(open_file.factories().empty());
+
+  // A copy for the running level sits in a subfolder the folder check does not cover.
+  fs::permissions(file, fs::perms::others_write, fs::perm_options::remove);
+  const fs::path level = tmp.path / "glibc-hwcaps" / std::string(isa_level());
+  if (isa_level() == "x86-64" || isa_level() == "native") return;  // no level copies are loaded
+  fs::create_directories(level);
+  fs::copy_file(file, level / file.filename());
+  fs::permissions(level, fs::perms::others_write, fs::perm_options::add);
+  PluginRegistry open_level;
+  load_plugins(open_level, {tmp.path});
+  CHECK(has_problem(open_level, level / file.filename(), "its folder"));
+  CHECK(open_level.factories().empty());
 }
