@@ -242,6 +242,22 @@ int validate_pipeline(const GlobalOptions& global, const PipelineOptions& option
   });
 }
 
+// A finished train stage left its flow in flow.ckpt; the later stages must start from it, never
+// silently from the untrained flow.
+static void restore_trained_flow(RunContext& context, const std::vector<std::size_t>& done) {
+  const fs::path file = context.dir / "flow.ckpt";
+  if (fs::exists(file)) {
+    restore(context.flow->parameters(), read_checkpoint(file).parameters, file);
+    return;
+  }
+  for (const std::size_t i : done)
+    if (i < context.spec.stages.size() && context.spec.stages[i].kind == "train")
+      throw std::runtime_error(fmt::format(
+          "{}: missing, though stage {} (train) is marked completed in {}; remove that stage's "
+          "line from stages.done to train again",
+          file.string(), i, (context.dir / "stages.done").string()));
+}
+
 int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
   // Line-buffered even into a file or pipe, so a log (e.g. a variant's) keeps stage headers in
   // order with the progress lines and shows them while a stage runs.
@@ -269,13 +285,11 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
       return run_with_variants(global, options, spec, registry, context.dir, std::move(lock));
     build_model(context);
     if (!resuming) lock = create_run_directory(context.dir, spec, registry);
-    if (resuming && fs::exists(context.dir / "flow.ckpt"))  // a finished train stage
-      restore(context.flow->parameters(), read_checkpoint(context.dir / "flow.ckpt").parameters,
-              context.dir / "flow.ckpt");
+    const auto done = completed_stages(context.dir);
+    if (resuming) restore_trained_flow(context, done);
     fmt::print("{}\nrun directory: {}\n", summary(spec), context.dir.string());
     install_stop_handlers();
 
-    const auto done = completed_stages(context.dir);
     for (std::size_t i = 0; i < spec.stages.size(); ++i) {
       const auto& stage = spec.stages[i];
       if (std::find(done.begin(), done.end(), i) != done.end()) {

@@ -133,6 +133,14 @@ TEST_CASE("exact ising prints the reference free energies") {
   const auto bad = run_cli("exact ising --L 16 --beta critical --offset 1");
   CHECK(bad.status == 2);
   CHECK(contains(bad.err, "does not make K + aI positive definite"));
+  // Never NaN or infinity printed with exit 0.
+  for (const char* args : {"--beta 5e-324", "--beta 0.3 --offset 1e400", "--beta nan"}) {
+    CAPTURE(args);
+    const auto odd = run_cli(fmt::format("exact ising --L 4 {}", args));
+    CHECK(odd.status == 2);
+    CHECK(!contains(odd.out, "nan"));
+    CHECK(!contains(odd.out, "inf"));
+  }
 }
 
 TEST_CASE("docs/pipelines.md is what `neuralrg docs --pipelines` generates") {
