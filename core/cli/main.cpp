@@ -78,7 +78,13 @@ int main(int argc, char** argv) {
   ising->add_option("--offset", exact_options.offset, "Dual offset a, or auto (0.1 − λ_min)");
   ising->add_flag("--json", exact_options.json, "Print JSON");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version end here with 0; every malformed command line is invalid input (2),
+    // not one of CLI11's own codes (105, 106, ...), as docs/failure-and-recovery.md promises.
+    return app.exit(e) == 0 ? 0 : kExitInvalidInput;
+  }
   if (ising->parsed()) return exact_ising(exact_options);
   if (report->parsed()) return report_run(report_dir);
   if (docs->parsed()) return pipeline_reference(global);

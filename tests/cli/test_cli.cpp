@@ -126,6 +126,15 @@ TEST_CASE("bad pipelines: every error names file:line:col, the key and what was 
                  "--set flow.depth=-1: flow.depth: expected a non-negative integer, got \"-1\""));
 }
 
+TEST_CASE("a malformed command line exits with 2, --help and --version with 0") {
+  for (const char* args : {"", "run --threads 0", "run --resume", "exact ising --L 2", "bogus"}) {
+    CAPTURE(args);
+    CHECK(run_cli(args).status == 2);
+  }
+  CHECK(run_cli("--help").status == 0);
+  CHECK(run_cli("run --help").status == 0);
+}
+
 TEST_CASE("exact ising prints the reference free energies") {
   const auto r = run_cli("exact ising --L 16 --beta critical --json");
   CHECK(r.status == 0);
