@@ -163,3 +163,13 @@ TEST_CASE("running out of memory is reported as such, naming the sizes that need
   CHECK(contains(r.err, "error: out of memory: this pipeline's sizes (batch, chunk, chains"));
 }
 #endif
+
+TEST_CASE("--out naming an existing file is refused and the file is left alone") {
+  TempDir tmp;
+  const auto file = tmp.write("notes.txt", "");
+  const auto r = run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " +
+                         file.string());
+  CHECK(r.status != 0);
+  CHECK(contains(r.err, "exists and is not a directory"));
+  CHECK(std::filesystem::is_regular_file(file));
+}
