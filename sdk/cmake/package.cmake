@@ -2,14 +2,8 @@
 # and bash completion, libneuralrg and the plugins at every instruction-set level, the SDK headers
 # and CMake package for plugin authors, the docs and the ready pipelines.
 
-# The man page, written from the CLI's --help texts whenever the CLI changes.
+# The man page: written beside the CLI by core/CMakeLists.txt whenever the CLI is built.
 set(man_page ${CMAKE_BINARY_DIR}/neuralrg.1)
-add_custom_command(OUTPUT ${man_page}
-  COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:neuralrg> -DOUT=${man_page}
-          -P ${PROJECT_SOURCE_DIR}/core/cli/man_page.cmake
-  DEPENDS neuralrg ${PROJECT_SOURCE_DIR}/core/cli/man_page.cmake
-  COMMENT "Writing the man page" VERBATIM)
-add_custom_target(neuralrg_man_page ALL DEPENDS ${man_page})
 install(FILES ${man_page} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/core/cli/neuralrg.bash-completion
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME neuralrg)
