@@ -196,6 +196,7 @@ void set_path(Value& root, const std::string& key, Value replacement, const Loca
         node->entries.emplace_back(part, Value{});
         child = &node->entries.back().second;
         child->where = where;
+        child->path = path;  // so that an unknown key's message can name it
       }
       node = child;
     }

@@ -1,6 +1,7 @@
 // Inputs that used to escape validation or mislead: names that leave runs/, a trailing slash on
 // --out, checks only `run` made, flow_from runs with bad weights, and out-of-range β.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <limits>
@@ -172,4 +173,15 @@ TEST_CASE("--out naming an existing file is refused and the file is left alone")
   CHECK(r.status != 0);
   CHECK(contains(r.err, "exists and is not a directory"));
   CHECK(std::filesystem::is_regular_file(file));
+}
+
+TEST_CASE("an unknown key created by --set is named in the message, at any depth") {
+  TempDir tmp;
+  const auto file = tmp.write("p.yaml", kInputsPipeline).string();
+  for (const char* key : {"foo", "foo.bar", "foo.bar.baz"}) {
+    CAPTURE(key);
+    const auto r = run_cli(fmt::format("validate {} --set {}=1", file, key));
+    CHECK(r.status == 2);
+    CHECK(contains(r.err, ": foo: unknown key for the pipeline"));
+  }
 }
