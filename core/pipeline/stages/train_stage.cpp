@@ -211,6 +211,79 @@ std::string optional_number(std::optional<double> v) {
   return v ? fmt::format("{:.17g}", *v) : std::string();
 }
 
+// Chunk size: a chunk's tape keeps each flow layer's inputs and outputs (the block networks'
+// intermediates live only on a per-thread tile tape), ~10² doubles per site and sample; the
+// automatic size keeps a chunk's samples × sites near 2^16 (~50 MB of tape per thread), and cuts a
+// batch into at least 8 chunks so that small lattices still run in parallel. Larger chunks amortise
+// the per-op cost of the top layers, which have few blocks.
+Index chunk_size(const Params& p, const Flow& flow, Index batch) {
+  if (p.integer("chunk") > 0) return static_cast<Index>(p.integer("chunk"));
+  return std::max<Index>(
+      1, std::min({std::clamp<Index>((Index{1} << 16) / flow.sites(), 1, 256), (batch + 7) / 8}));
+}
+
+// The stage's checkpoints: periodic saves with rotation, the save and message of an interrupted
+// run, and the refusal of a diverged one (whose own checkpoint is not a good one).
+struct CheckpointStore {
+  fs::path folder;
+  std::size_t keep;
+  std::uint64_t seed;
+  long long epochs;
+  fs::path run_dir;
+  long long saved_epoch;
+
+  void save(long long completed, AppendFile& metrics, const std::vector<Parameter*>& params,
+            const Optimizer& optimizer) {
+    metrics.sync();  // the rows a checkpoint covers reach the disk before it does
+    write_checkpoint(checkpoint_name(folder, completed),
+                     {completed, seed, snapshot(params), optimizer.state()});
+    saved_epoch = completed;
+    auto all = existing_checkpoints(folder);
+    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
+  }
+  [[noreturn]] void interrupt(long long completed, AppendFile& metrics,
+                              const std::vector<Parameter*>& params, const Optimizer& optimizer) {
+    if (completed > saved_epoch) save(completed, metrics, params, optimizer);
+    throw Interrupted(fmt::format(
+        "train: interrupted after {} of {} epochs; the run continues from epoch {}. Continue "
+        "with: neuralrg run --resume {}",
+        completed, epochs, saved_epoch, run_dir.string()));
+  }
+  [[noreturn]] void diverged(const std::string& reason, long long epoch) const {
+    if (saved_epoch == epoch) fs::remove(checkpoint_name(folder, epoch));
+    const auto all = existing_checkpoints(folder);
+    throw std::runtime_error(fmt::format(
+        "train: {}; stopped before updating. {} Try a smaller lr or clip_grad_norm.",
+        fmt::format(fmt::runtime(reason), epoch),
+        all.empty() ? std::string("No checkpoint was written yet.")
+                    : fmt::format("The last good checkpoint is {}.", all.back().string())));
+  }
+};
+
+// Scales the gradients down to norm `clip` (0: no clipping) given their squared norm.
+void clip_gradients(const std::vector<Parameter*>& params, double norm_sq, double clip) {
+  if (clip <= 0 || norm_sq <= clip * clip) return;
+  const double factor = clip / std::sqrt(norm_sq);
+  for (Parameter* q : params) q->grad *= factor;
+}
+
+// The closing line: one batch's bound fluctuates by about loss_std/√batch, so it leads with the
+// running mean the report shows, read back from metrics.csv so that a resumed run counts all
+// epochs.
+std::string closing_line(const fs::path& metrics_file, const LossStatistics& stats,
+                         std::optional<double> exact) {
+  if (!exact) return fmt::format("loss {:.6f}", stats.mean);
+  const report::TrainingSummary summary = report::summarize_training(read_csv(metrics_file));
+  const double last = (stats.mean - *exact) / std::abs(*exact);
+  return summary.window > 1
+             ? fmt::format(
+                   "bound {:.6f}, exact {:.6f}, relative error {:.3e} (mean of the last {} "
+                   "epochs; last epoch {:.3e})",
+                   summary.final_bound, *exact, summary.final_relative_error, summary.window, last)
+             : fmt::format("loss {:.6f}, exact {:.6f}, relative error {:.3e}", stats.mean, *exact,
+                           last);
+}
+
 }  // namespace
 
 void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
@@ -221,9 +294,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const double base_lr = opt_use.params.real("lr");
   const long long epochs = p.integer("epochs");
   const Index batch = static_cast<Index>(p.integer("batch"));
-  const double clip = p.real("clip_grad_norm");
   const long long every = p.integer("checkpoint_every");
-  const std::size_t keep = static_cast<std::size_t>(p.integer("keep_checkpoints"));
   const std::string suffix = index == 0 ? "" : fmt::format("-stage{}", index);
   const fs::path metrics_file = ctx.dir / fmt::format("metrics{}.csv", suffix);
   const fs::path checkpoints = ctx.dir / fmt::format("checkpoints{}", suffix);
@@ -240,47 +311,14 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const long long start = resumed_from.epoch;
   std::optional<LossStatistics> initial = resumed_from.initial;
   AppendFile metrics(metrics_file);
-  // A chunk's tape keeps each flow layer's inputs and outputs (the block networks' intermediates
-  // live only on a per-thread tile tape), ~10² doubles per site and sample; the automatic size
-  // keeps a chunk's samples × sites near 2^16 (~50 MB of tape per thread), and cuts a batch into
-  // at least 8 chunks so that small lattices still run in parallel. Larger chunks amortise the
-  // per-op cost of the top layers, which have few blocks.
-  const Index chunk =
-      p.integer("chunk") > 0
-          ? static_cast<Index>(p.integer("chunk"))
-          : std::max<Index>(1, std::min({std::clamp<Index>((Index{1} << 16) / flow.sites(), 1, 256),
-                                         (batch + 7) / 8}));
-  ChunkRunner runner(chunk);
+  CheckpointStore store{checkpoints,   static_cast<std::size_t>(p.integer("keep_checkpoints")),
+                        ctx.spec.seed, epochs,
+                        ctx.dir,       start};
+  ChunkRunner runner(chunk_size(p, flow, batch));
   GradientReducer reducer;
   Matrix losses(batch, 1);
   Progress progress("train", epochs, start);
   const auto t0 = std::chrono::steady_clock::now();
-  long long saved_epoch = start;
-  auto save = [&](long long completed) {
-    metrics.sync();  // the rows a checkpoint covers reach the disk before it does
-    write_checkpoint(checkpoint_name(checkpoints, completed),
-                     {completed, ctx.spec.seed, snapshot(params), optimizer->state()});
-    saved_epoch = completed;
-    auto all = existing_checkpoints(checkpoints);
-    for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
-  };
-  auto interrupt = [&](long long completed) {
-    if (completed > saved_epoch) save(completed);
-    throw Interrupted(fmt::format(
-        "train: interrupted after {} of {} epochs; the run continues from epoch {}. Continue "
-        "with: neuralrg run --resume {}",
-        completed, epochs, saved_epoch, ctx.dir.string()));
-  };
-  auto stop_diverged = [&](const std::string& reason, long long epoch) {
-    // A checkpoint of this epoch holds the parameters that gave the bad loss: not a good one.
-    if (saved_epoch == epoch) fs::remove(checkpoint_name(checkpoints, epoch));
-    const auto all = existing_checkpoints(checkpoints);
-    throw std::runtime_error(fmt::format(
-        "train: {}; stopped before updating. {} Try a smaller lr or clip_grad_norm.",
-        fmt::format(fmt::runtime(reason), epoch),
-        all.empty() ? std::string("No checkpoint was written yet.")
-                    : fmt::format("The last good checkpoint is {}.", all.back().string())));
-  };
 
   LossStatistics stats{};
   for (long long epoch = start; epoch < epochs; ++epoch) {
@@ -297,17 +335,15 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
       reducer.collect(chunk, tape, params);
       losses.middleRows(begin, end - begin) = per_sample.value();
     });
-    if (stop_requested().load()) interrupt(epoch);  // this epoch is incomplete: discarded
+    // This epoch is incomplete: discarded.
+    if (stop_requested().load()) store.interrupt(epoch, metrics, params, *optimizer);
     reducer.reduce(params);
     stats = loss_statistics(losses);
     if (!initial) initial = stats;
     double norm_sq = 0;
     for (Parameter* q : params) norm_sq += q->grad.squaredNorm();
-    if (const auto reason = divergence(stats, norm_sq, *initial)) stop_diverged(*reason, epoch);
-    if (clip > 0 && norm_sq > clip * clip) {
-      const double factor = clip / std::sqrt(norm_sq);
-      for (Parameter* q : params) q->grad *= factor;
-    }
+    if (const auto reason = divergence(stats, norm_sq, *initial)) store.diverged(*reason, epoch);
+    clip_gradients(params, norm_sq, p.real("clip_grad_norm"));
     optimizer->step(params, static_cast<Scalar>(lr));
 
     const double seconds =
@@ -321,27 +357,14 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
     const long long completed = epoch + 1;
     progress.update(completed, rel ? fmt::format("loss {:.6f} rel.err {:.3e}", stats.mean, *rel)
                                    : fmt::format("loss {:.6f}", stats.mean));
-    if ((every > 0 && completed % every == 0) || completed == epochs) save(completed);
-    if (stop_requested().load() && completed < epochs) interrupt(completed);
+    if ((every > 0 && completed % every == 0) || completed == epochs)
+      store.save(completed, metrics, params, *optimizer);
+    if (stop_requested().load() && completed < epochs)
+      store.interrupt(completed, metrics, params, *optimizer);
   }
   metrics.close();
   write_checkpoint(ctx.dir / "flow.ckpt", {epochs, ctx.spec.seed, snapshot(params), {}});
-  if (!exact) {
-    progress.finish(fmt::format("loss {:.6f}", stats.mean));
-    return;
-  }
-  // One batch's bound fluctuates by about loss_std/√batch: the summary leads with the running
-  // mean the report shows, read back from metrics.csv so that a resumed run counts all epochs.
-  const report::TrainingSummary summary = report::summarize_training(read_csv(metrics_file));
-  const double last = (stats.mean - *exact) / std::abs(*exact);
-  progress.finish(
-      summary.window > 1
-          ? fmt::format("bound {:.6f}, exact {:.6f}, relative error {:.3e} (mean of the last {} "
-                        "epochs; last epoch {:.3e})",
-                        summary.final_bound, *exact, summary.final_relative_error, summary.window,
-                        last)
-          : fmt::format("loss {:.6f}, exact {:.6f}, relative error {:.3e}", stats.mean, *exact,
-                        last));
+  progress.finish(closing_line(metrics_file, stats, exact));
 }
 
 }  // namespace neuralrg
