@@ -78,7 +78,7 @@ int export_model(RunContext& ctx, int L, const char* file) {
 
 int time_hmc(RunContext& ctx, int repetitions, Index chains) {
   const PluginRegistry& registry = global_registry();
-  Value section = parse_yaml("{plugin: hmc, space: latent, step_size: 0.2, leapfrog: 10}", "bench");
+  Value section = parse_yaml("{plugin: hmc, step_size: 0.2, leapfrog: 10}", "bench");
   auto [entry, params] = registry.resolve(PluginKind::Sampler, section);
   auto sampler = std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
   const LatentSpace space(*ctx.flow, *ctx.target);

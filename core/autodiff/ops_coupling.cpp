@@ -94,10 +94,12 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
       e.col(c).array() = s.value().col(c).array().exp();
   }
   const bool grad = y.needs_grad() || s.needs_grad() || t.needs_grad();
+  MatrixMap kept_mask = tape.scratch(1, y.cols());
+  kept_mask = mask;
   MatrixMap complement = tape.scratch(1, y.cols());
   complement.array() = 1 - mask.array();
   auto* out = tape.make_node<CouplingNode>(y.rows(), y.cols(), grad, y.node(), s.node(), t.node(),
-                                           mask.data(), e.data(), inverse);
+                                           kept_mask.data(), e.data(), inverse);
   const MatrixMap yv = y.value();
   const MatrixMap tv = t.value();
   MatrixMap value = out->value();

@@ -8,6 +8,10 @@
 namespace neuralrg {
 namespace {
 
+Scalar stable_sigmoid(Scalar v) {
+  return v >= 0 ? 1 / (1 + std::exp(-v)) : std::exp(v) / (1 + std::exp(v));
+}
+
 // Derivative is a functor (x, y) -> dy/dx evaluated on arrays.
 template <class Derivative>
 struct UnaryNode final : Node {
@@ -44,9 +48,7 @@ struct TanhDerivative {
 struct SigmoidOfInput {  // d softplus / dx
   template <class X, class Y>
   auto operator()(const X& x, const Y&) const {
-    return x.unaryExpr([](Scalar v) {
-      return v >= 0 ? 1 / (1 + std::exp(-v)) : std::exp(v) / (1 + std::exp(v));
-    });
+    return x.unaryExpr([](Scalar v) { return stable_sigmoid(v); });
   }
 };
 struct ExpDerivative {
@@ -71,6 +73,43 @@ struct SquareDerivative {
   template <class X, class Y>
   auto operator()(const X& x, const Y&) const {
     return 2 * x;
+  }
+};
+
+struct CoshOfInput {  // d sinh / dx
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return x.cosh();
+  }
+};
+struct AsinhDerivative {  // 1/√(1 + x²)
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return (1 + x.square()).rsqrt();
+  }
+};
+struct SqrtDerivative {  // 1/(2√x), from the output
+  template <class X, class Y>
+  auto operator()(const X&, const Y& y) const {
+    return Scalar(0.5) / y;
+  }
+};
+struct SignOfInput {  // d|x|/dx, 0 at 0
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return x.sign();
+  }
+};
+struct Log1pDerivative {
+  template <class X, class Y>
+  auto operator()(const X& x, const Y&) const {
+    return (1 + x).inverse();
+  }
+};
+struct SigmoidDerivative {  // σ(1 − σ), from the output
+  template <class X, class Y>
+  auto operator()(const X&, const Y& y) const {
+    return y * (1 - y);
   }
 };
 
@@ -131,6 +170,35 @@ Var log_cosh(Var x) {
       const Scalar a = std::abs(v);
       return a + std::log1p(std::exp(-2 * a)) - std::numbers::ln2_v<Scalar>;
     });
+  });
+}
+
+Var sinh(Var x) {
+  return unary<CoshOfInput>("sinh", x, [](const auto& in, auto out) { out = in.sinh(); });
+}
+
+Var asinh(Var x) {
+  // ln(|x| + √(x² + 1)) with the sign restored: no cancellation for large negative x.
+  return unary<AsinhDerivative>("asinh", x, [](const auto& in, auto out) {
+    out = in.unaryExpr([](Scalar v) { return std::asinh(v); });
+  });
+}
+
+Var sqrt(Var x) {
+  return unary<SqrtDerivative>("sqrt", x, [](const auto& in, auto out) { out = in.sqrt(); });
+}
+
+Var abs(Var x) {
+  return unary<SignOfInput>("abs", x, [](const auto& in, auto out) { out = in.abs(); });
+}
+
+Var log1p(Var x) {
+  return unary<Log1pDerivative>("log1p", x, [](const auto& in, auto out) { out = in.log1p(); });
+}
+
+Var sigmoid(Var x) {
+  return unary<SigmoidDerivative>("sigmoid", x, [](const auto& in, auto out) {
+    out = in.unaryExpr([](Scalar v) { return stable_sigmoid(v); });
   });
 }
 

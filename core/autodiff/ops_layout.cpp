@@ -83,6 +83,7 @@ Var gather_cols(Var x, std::span<const Index> index) {
   detail::require_var("gather_cols", x);
   check_index("gather_cols", index, x.cols());
   const Index k = static_cast<Index>(index.size()), rows = x.rows();
+  index = x.tape().store(index);
   auto* node = x.tape().make_node<GatherNode>(rows, k, x.needs_grad(), x.node(), index.data());
   for (Index j = 0; j < k; ++j)
     copy_column(node->value_data + j * rows, x.node()->value_data + index[j] * rows, rows);
@@ -95,6 +96,7 @@ Var scatter_add_cols(Var y, Index cols, std::span<const Index> index) {
     detail::shape_error("scatter_add_cols", fmt::format("{} indices for {} columns", index.size(),
                                                         y.cols()));
   check_index("scatter_add_cols", index, cols);
+  index = y.tape().store(index);
   auto* node = y.tape().make_node<ScatterAddNode>(y.rows(), cols, y.needs_grad(), y.node(),
                                                   index.data());
   node->value().setZero();
@@ -112,6 +114,7 @@ Var scatter_cols(Var base, Var y, std::span<const Index> index) {
                                                     y.cols()));
   check_index("scatter_cols", index, base.cols());
   Tape& tape = base.tape();
+  index = tape.store(index);
   const Index cols = base.cols(), rows = base.rows();
   Scalar* replaced = tape.scratch(1, cols).data();
   std::fill(replaced, replaced + cols, Scalar(0));

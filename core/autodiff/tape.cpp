@@ -1,6 +1,7 @@
 // The tape: node bookkeeping, leaves, backward sweep and the arena behind them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "autodiff/arena.hpp"
@@ -63,6 +64,13 @@ MatrixMap Tape::scratch(Index rows, Index cols) {
   return {data, rows, cols};
 }
 
+std::span<const Index> Tape::store(std::span<const Index> values) {
+  auto* data = static_cast<Index*>(allocate_bytes(sizeof(Index) * values.size(), alignof(Index)));
+  std::copy(values.begin(), values.end(), data);
+  return {data, values.size()};
+}
+
+
 void Tape::attach(Node* node, Index rows, Index cols, bool needs_grad) {
   node->tape = this;
   node->rows = rows;
@@ -92,11 +100,12 @@ Var Tape::input(const Eigen::Ref<const Matrix>& m) {
   return Var(node);
 }
 
-Var Tape::param(Parameter& p) {
+Var Tape::param(const Parameter& p) {
   if (Node* existing = impl_->params.find(&p)) return Var(existing);
   void* memory = allocate_bytes(sizeof(LeafNode), alignof(LeafNode));
   auto* node = ::new (memory) LeafNode();
-  node->value_data = p.value.data();  // read-only by contract: leaves have no forward rule
+  // Read only by contract (leaves have no forward rule); Node's value is mutable for the ops' sake.
+  node->value_data = const_cast<Scalar*>(p.value.data());
   attach(node, p.value.rows(), p.value.cols(), !impl_->frozen);
   impl_->params.insert(&p, node);
   return Var(node);

@@ -70,9 +70,8 @@ int pipeline_reference(const GlobalOptions& global) {
     out += fmt::format("### `{}`\n\n{}\n\n", k.name, k.doc);
     for (const auto& section : k.plugin_sections)
       out += fmt::format(
-          "Its `{}` section selects a plugin of kind {} (below), which must declare `{}`: "
-          "{}.{}\n\n",
-          section.key, to_string(section.kind), section.required, section.why,
+          "Its `{}` section selects a plugin of kind {} (below).{}\n\n", section.key,
+          to_string(section.kind),
           section.default_yaml.empty() ? "" : fmt::format(" Default: `{}`.", section.default_yaml));
     out += table(k.schema) + "\n";
   }

@@ -115,15 +115,7 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   StageSpec stage{name, params, {}, item.where};
   for (const auto& section : kind->plugin_sections) {
     const Value& value = params.value(section.key);
-    PluginUse use = resolve(registry, section.kind, value);
-    const ParamSpec* spec = use.factory->schema.find(section.required);
-    if (!spec || spec->type != section.required_type)
-      throw ConfigError(
-          value.where, value.path,
-          fmt::format("{} \"{}\" declares no {} parameter \"{}\": {}", to_string(section.kind),
-                      use.factory->name, to_string(section.required_type), section.required,
-                      section.why));
-    stage.plugins.emplace_back(section.key, std::move(use));
+    stage.plugins.emplace_back(section.key, resolve(registry, section.kind, value));
   }
   if (const ParamSpec* from = kind->schema.find("flow_from");
       from && !params.text("flow_from").empty()) {

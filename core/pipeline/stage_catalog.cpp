@@ -7,14 +7,13 @@ StageKind train_stage() {
   StageKind k{"train",
               "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
               {},
-              {{"optimizer", PluginKind::Optimizer, "lr", ParamType::Real,
-                "the base learning rate the train stage's schedule scales", ""}}};
+              {{"optimizer", PluginKind::Optimizer, ""}}};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
   s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);
   s.integer("batch", 512, "Samples per step.").range(1, std::nullopt);
   s.choice("lr_schedule", "constant", {"constant", "cosine", "step"},
-           "Learning-rate schedule applied to the optimizer's lr.");
+           "Learning-rate schedule applied to the optimizer's base learning rate.");
   s.integer("lr_step_every", 1000, "Epochs between decays of the step schedule.")
       .range(1, std::nullopt);
   s.real("lr_step_factor", 0.5, "Factor of each step-schedule decay.").range(0, 1);
@@ -36,10 +35,12 @@ StageKind sample_stage() {
   StageKind k{"sample",
               "Markov chain Monte Carlo in latent or physical space, with observables.",
               {},
-              {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
-                "the space (latent or physical) the sample stage builds", ""}}};
+              {{"sampler", PluginKind::Sampler, ""}}};
   Schema& s = k.schema;
-  s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, space: latent}.");
+  s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, step_size: 0.2}.");
+  s.choice("space", "latent", {"latent", "physical"},
+           "Where the chains live: latent z with U(z) = E(g(z)) − ln|det ∂g/∂z| through the flow, "
+           "or physical x with E(x).");
   s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);
   s.integer("warmup", 100, "Sweeps discarded before measuring (adaptation happens here).")
       .range(0, std::nullopt);
@@ -58,13 +59,13 @@ StageKind analyze_stage() {
               "Response maps, mutual information, per-scale latent statistics and sample grids, "
               "on configurations from Markov chains on the target.",
               {},
-              {{"sampler", PluginKind::Sampler, "space", ParamType::Choice,
-                "the space (latent or physical) the analyze stage's chains run in",
-                "{plugin: hmc, space: physical, adapt: true}"}}};
+              {{"sampler", PluginKind::Sampler, "{plugin: hmc, adapt: true}"}}};
   Schema& s = k.schema;
   s.map("sampler", false,
         "Sampler of the chains whose final configurations x ~ π are analysed (default "
-        "{plugin: hmc, space: physical, adapt: true}).");
+        "{plugin: hmc, adapt: true}).");
+  s.choice("space", "physical", {"latent", "physical"},
+           "Where the analysed chains live (physical: independent of the flow under study).");
   s.integer("samples", 1024, "Chains, hence configurations analysed.").range(16, std::nullopt);
   s.integer("warmup", 200, "Sweeps before the chains' configurations are used.")
       .range(1, std::nullopt);

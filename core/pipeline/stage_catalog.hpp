@@ -10,13 +10,10 @@
 
 namespace neuralrg {
 
-/// A plugin section nested in a stage, and the parameter the stage itself reads from it.
+/// A plugin section nested in a stage. The stage talks to the plugin through its interface only.
 struct PluginSection {
   std::string key;  ///< e.g. "optimizer"
   PluginKind kind;
-  std::string required;  ///< Parameter every such plugin must declare, e.g. "lr".
-  ParamType required_type;
-  std::string why;           ///< What the stage does with it, for the error message.
   std::string default_yaml;  ///< The section used when absent (YAML); empty = required.
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "config/suggest.hpp"
+#include "plugin/guarded_plugins.hpp"
 
 namespace neuralrg {
 
@@ -55,8 +56,9 @@ class StagingRegistry final : public Registry {
  private:
   template <class F>
   void add(PluginKind kind, std::string name, std::string doc, Schema schema, F factory) {
+    F named = guarded(name, std::move(factory));
     entries.push_back(FactoryEntry{kind, std::move(name), std::move(doc), std::move(schema),
-                                   std::move(factory), plugin_index_});
+                                   std::move(named), plugin_index_});
   }
   std::size_t plugin_index_;
 };

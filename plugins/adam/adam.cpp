@@ -11,39 +11,12 @@ using namespace neuralrg;
 
 class Adam final : public Optimizer {
  public:
-  Adam(double beta1, double beta2, double eps, double weight_decay, bool decoupled)
-      : beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay),
+  Adam(double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled)
+      : lr_(lr),
+        beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay),
         decoupled_(decoupled) {}
 
-  void step(std::span<Parameter* const> params, Scalar lr) override {
-    if (m_.empty()) {
-      for (Parameter* p : params) {
-        m_.push_back(Matrix::Zero(p->value.rows(), p->value.cols()));
-        v_.push_back(Matrix::Zero(p->value.rows(), p->value.cols()));
-      }
-    }
-    if (m_.size() != params.size())
-      throw std::runtime_error("adam: called with a different set of parameters");
-    ++t_;
-    const double c1 = 1 - std::pow(beta1_, static_cast<double>(t_));
-    const double c2 = 1 - std::pow(beta2_, static_cast<double>(t_));
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      Parameter& p = *params[i];
-      auto theta = p.value.array();
-      auto g = p.grad.array();
-      if (weight_decay_ != 0 && decoupled_) theta -= lr * weight_decay_ * theta;
-      auto m = m_[i].array();
-      auto v = v_[i].array();
-      if (weight_decay_ != 0 && !decoupled_) {
-        m = beta1_ * m + (1 - beta1_) * (g + weight_decay_ * theta);
-        v = beta2_ * v + (1 - beta2_) * (g + weight_decay_ * theta).square();
-      } else {
-        m = beta1_ * m + (1 - beta1_) * g;
-        v = beta2_ * v + (1 - beta2_) * g.square();
-      }
-      theta -= lr * (m / c1) / ((v / c2).sqrt() + eps_);
-    }
-  }
+  double learning_rate() const override { return lr_; }
 
   std::vector<NamedMatrix> state() const override {
     std::vector<NamedMatrix> out;
@@ -68,7 +41,39 @@ class Adam final : public Optimizer {
   }
 
  private:
-  double beta1_, beta2_, eps_, weight_decay_;
+  // The base class checked that these are the first call's parameters with matching gradients.
+  void do_step(std::span<Parameter* const> params, Scalar lr) override {
+    if (m_.empty()) {
+      for (Parameter* p : params) {
+        m_.push_back(Matrix::Zero(p->value.rows(), p->value.cols()));
+        v_.push_back(Matrix::Zero(p->value.rows(), p->value.cols()));
+      }
+    }
+    if (m_.size() != params.size())  // a checkpoint of another flow
+      throw std::runtime_error("adam: the state has " + std::to_string(m_.size()) +
+                               " moments for " + std::to_string(params.size()) + " parameters");
+    ++t_;
+    const double c1 = 1 - std::pow(beta1_, static_cast<double>(t_));
+    const double c2 = 1 - std::pow(beta2_, static_cast<double>(t_));
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      Parameter& p = *params[i];
+      auto theta = p.value.array();
+      auto g = p.grad.array();
+      if (weight_decay_ != 0 && decoupled_) theta -= lr * weight_decay_ * theta;
+      auto m = m_[i].array();
+      auto v = v_[i].array();
+      if (weight_decay_ != 0 && !decoupled_) {
+        m = beta1_ * m + (1 - beta1_) * (g + weight_decay_ * theta);
+        v = beta2_ * v + (1 - beta2_) * (g + weight_decay_ * theta).square();
+      } else {
+        m = beta1_ * m + (1 - beta1_) * g;
+        v = beta2_ * v + (1 - beta2_) * g.square();
+      }
+      theta -= lr * (m / c1) / ((v / c2).sqrt() + eps_);
+    }
+  }
+
+  double lr_, beta1_, beta2_, eps_, weight_decay_;
   bool decoupled_;
   long long t_ = 0;
   std::vector<Matrix> m_, v_;
@@ -85,7 +90,7 @@ void register_factories(Registry& registry) {
   s.boolean("decoupled", false, "false: L2 added to the gradient (the letter); true: AdamW.");
   registry.add_optimizer("adam", "Adam with L2 or decoupled (AdamW) weight decay.", s,
                          [](const Params& p, const OptimizerContext&) {
-                           return std::make_unique<Adam>(p.real("beta1"), p.real("beta2"),
+                           return std::make_unique<Adam>(p.real("lr"), p.real("beta1"), p.real("beta2"),
                                                          p.real("eps"), p.real("weight_decay"),
                                                          p.boolean("decoupled"));
                          });

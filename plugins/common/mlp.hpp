@@ -39,9 +39,7 @@ class Mlp {
   void zero_output_layer();
 
  private:
-  // Parameters are mutable because tapes read them through non-const references; forward and
-  // inverse never modify them.
-  mutable std::vector<neuralrg::Parameter> weights_, biases_;
+  std::vector<neuralrg::Parameter> weights_, biases_;
   ActivationChoice activation_;
 };
 

@@ -17,20 +17,20 @@ class Gaussian final : public Prior {
     if (learn_) log_sigma_.value = Matrix::Zero(1, std::max(ctx.scales, 1));
   }
 
+  Index sites() const override { return sites_; }
+
   std::vector<Parameter*> parameters() override {
     if (!learn_) return {};
     return {&log_sigma_};
   }
 
-  Var reparameterize(Var eps) const override {
+ private:
+  Var do_reparameterize(Var eps) const override {
     if (!learn_) return eps;
     return mul(eps, neuralrg::exp(site_log_sigma(eps.tape())));
   }
 
-  Var log_prob(Var z) const override {
-    if (z.cols() != sites_)
-      throw std::invalid_argument("gaussian: expected " + std::to_string(sites_) +
-                                  " latent variables, got " + std::to_string(z.cols()));
+  Var do_log_prob(Var z) const override {
     const Scalar norm = -Scalar(0.5) * static_cast<Scalar>(sites_) *
                         std::log(2 * std::numbers::pi_v<Scalar>);
     if (!learn_) return shift(scale(row_sum(square(z)), Scalar(-0.5)), norm);
@@ -40,7 +40,6 @@ class Gaussian final : public Prior {
                  norm);
   }
 
- private:
   Var site_log_sigma(Tape& tape) const {  // 1 × sites
     return gather_cols(tape.param(log_sigma_), scale_of_site_);
   }
@@ -48,7 +47,7 @@ class Gaussian final : public Prior {
   Index sites_;
   bool learn_;
   std::vector<Index> scale_of_site_;
-  mutable Parameter log_sigma_{"log_sigma", {}, {}};
+  Parameter log_sigma_{"log_sigma", {}, {}};
 };
 
 void register_factories(Registry& registry) {

@@ -27,7 +27,24 @@ class Hmc final : public Sampler {
         jitter_(jitter),
         mu_(std::log(10 * step_size)) {}
 
-  void sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
+  void end_sweep(double acceptance, bool warmup) override {
+    if (!adapt_) return;
+    if (warmup) {
+      ++t_;
+      const double t = static_cast<double>(t_);
+      h_bar_ = (1 - 1 / (t + kT0)) * h_bar_ + (target_ - acceptance) / (t + kT0);
+      const double log_eps = mu_ - std::sqrt(t) / kGamma * h_bar_;
+      const double w = std::pow(t, -kKappa);
+      log_eps_bar_ = w * log_eps + (1 - w) * log_eps_bar_;
+      step_size_ = std::exp(log_eps);
+    } else if (t_ > 0 && !frozen_) {
+      step_size_ = std::exp(log_eps_bar_);  // the averaged step, fixed for the measured sweeps
+      frozen_ = true;
+    }
+  }
+
+ private:
+  void do_sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
     const Index n = c.state.rows(), d = c.state.cols();
     Matrix p(n, d), q = c.state, energy(n, 1);
     rng.fill_normal(p);
@@ -58,23 +75,6 @@ class Hmc final : public Sampler {
     }
   }
 
-  void end_sweep(double acceptance, bool warmup) override {
-    if (!adapt_) return;
-    if (warmup) {
-      ++t_;
-      const double t = static_cast<double>(t_);
-      h_bar_ = (1 - 1 / (t + kT0)) * h_bar_ + (target_ - acceptance) / (t + kT0);
-      const double log_eps = mu_ - std::sqrt(t) / kGamma * h_bar_;
-      const double w = std::pow(t, -kKappa);
-      log_eps_bar_ = w * log_eps + (1 - w) * log_eps_bar_;
-      step_size_ = std::exp(log_eps);
-    } else if (t_ > 0 && !frozen_) {
-      step_size_ = std::exp(log_eps_bar_);  // the averaged step, fixed for the measured sweeps
-      frozen_ = true;
-    }
-  }
-
- private:
   static constexpr double kGamma = 0.05, kT0 = 10, kKappa = 0.75;
   double step_size_;
   int leapfrog_;
@@ -87,8 +87,6 @@ class Hmc final : public Sampler {
 
 void register_factories(Registry& registry) {
   Schema s;
-  s.choice("space", "latent", {"latent", "physical"},
-           "latent: U(z) = E(g(z)) − ln|det ∂g/∂z| through the flow; physical: E(x).");
   s.real("step_size", 0.1, "Leapfrog step ε.").range(1e-12, std::nullopt);
   // Bounded: a stop request (Ctrl-C) is honoured between sweeps, so one trajectory must stay short.
   s.integer("leapfrog", 10, "Leapfrog steps per trajectory.").range(1, 1000);

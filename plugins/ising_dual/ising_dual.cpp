@@ -21,13 +21,6 @@ class IsingDual final : public Target {
 
   std::vector<Index> lattice() const override { return {L_, L_}; }
 
-  Var energy(Var x) const override {
-    if (x.cols() != static_cast<Index>(L_) * L_)
-      throw std::invalid_argument("ising_dual: expected " + std::to_string(L_ * L_) +
-                                  " sites, got " + std::to_string(x.cols()));
-    return sub(quadratic_form(x, inverse_), row_sum(log_cosh(x)));
-  }
-
   std::optional<double> exact_free_energy() const override { return dual_.free_energy; }
 
   std::vector<Observable> observables() const override {
@@ -44,14 +37,18 @@ class IsingDual final : public Target {
             {"abs_magnetization", "⟨|Σ s|⟩/N from spins drawn given x", magnetization}};
   }
 
-  Picture picture(const Matrix& x, Matrix& out) const override {
+ private:
+  Var do_energy(Var x) const override {
+    return sub(quadratic_form(x, inverse_), row_sum(log_cosh(x)));
+  }
+
+  Picture do_picture(const Matrix& x, Matrix& out) const override {
     out = (0.5 * (1 + x.array().tanh())).matrix();
     return {"P(s = +1 | x)", 0, 1};
   }
 
-  void measure(const Matrix& x, Rng& rng, Matrix& out) const override {
+  void do_measure(const Matrix& x, Rng& rng, Matrix& out) const override {
     const Index N = static_cast<Index>(L_) * L_;
-    out.resize(x.rows(), 3);
     for (Index r = 0; r < x.rows(); ++r) {
       double sum = 0, sum_sq = 0, bonds = 0;
       int spins = 0;
@@ -71,7 +68,6 @@ class IsingDual final : public Target {
     }
   }
 
- private:
   int L_;
   double beta_;
   exact::IsingDual dual_;

@@ -15,7 +15,8 @@ class Metropolis final : public Sampler {
   Metropolis(bool independence, double step_size)
       : independence_(independence), step_size_(step_size) {}
 
-  void sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
+ private:
+  void do_sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
     const Index n = c.state.rows(), d = c.state.cols();
     c.gradient.resize(0, 0);  // moved states would leave a stored gradient stale
     Matrix proposal(n, d), energy(n, 1), log_q(n, 1);
@@ -41,15 +42,12 @@ class Metropolis final : public Sampler {
     }
   }
 
- private:
   bool independence_;
   double step_size_;
 };
 
 void register_factories(Registry& registry) {
   Schema s;
-  s.choice("space", "physical", {"latent", "physical"},
-           "Space of the chains (independence proposals come from the flow in either).");
   s.choice("mode", "independence", {"independence", "random_walk"},
            "independence: fresh flow samples; random_walk: Gaussian local moves.");
   s.real("step_size", 0.1, "Standard deviation of random-walk moves.").range(1e-12, std::nullopt);

@@ -19,7 +19,7 @@ using namespace neuralrg;
 struct Coupling {
   RowVector mask;  // 1 = passes through and conditions the update
   Mlp s_net, t_net;
-  mutable Parameter scale;
+  Parameter scale;
 };
 
 class RealNvp final : public Bijector {
@@ -55,19 +55,17 @@ class RealNvp final : public Bijector {
     return out;
   }
 
-  Transformed forward(Var z) const override {
+  // The base class checked the width; each coupling keeps it.
+ private:
+  Transformed do_forward(Var z) const override {
     return conditioner::run_couplings(couplings_, z, false, step);
   }
-  Transformed inverse(Var x) const override {
+  Transformed do_inverse(Var x) const override {
     return conditioner::run_couplings(couplings_, x, true, step);
   }
 
- private:
   static void step(const Coupling& c, Var& y, Var& log_det, bool inverse) {
     Tape& tape = y.tape();
-    if (y.cols() != c.mask.cols())
-      throw std::invalid_argument("realnvp: expected " + std::to_string(c.mask.cols()) +
-                                  " columns, got " + std::to_string(y.cols()));
     Var mask = tape.constant(c.mask);
     // The masked inputs are unchanged by the coupling, so s and t see the same values in both
     // directions.

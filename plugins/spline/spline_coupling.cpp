@@ -53,10 +53,10 @@ class SplineCoupling final : public Bijector {
     return out;
   }
 
-  Transformed forward(Var z) const override { return run(z, false); }
-  Transformed inverse(Var x) const override { return run(x, true); }
-
  private:
+  Transformed do_forward(Var z) const override { return run(z, false); }
+  Transformed do_inverse(Var x) const override { return run(x, true); }
+
   Transformed run(Var in, bool inverse) const {
     return conditioner::run_couplings(
         couplings_, in, inverse,
@@ -64,9 +64,6 @@ class SplineCoupling final : public Bijector {
   }
 
   void step(const Coupling& c, Var& y, Var& log_det, bool inverse) const {
-    if (y.cols() != width_)
-      throw std::invalid_argument("spline: expected " + std::to_string(width_) + " columns, got " +
-                                  std::to_string(y.cols()));
     // The passed-through inputs are the same in both directions, and so are the knots.
     Var knots = c.net(y, y.tape().constant(c.mask));
     Transformed out = rq_spline(y, knots, c.updated, shape_, inverse);

@@ -92,8 +92,8 @@ class WaveletLinear final : public Bijector {
     return {&lower_, &upper_, &log_s_};
   }
 
-  Transformed inverse(Var x) const override {
-    check(x);
+ private:
+  Transformed do_inverse(Var x) const override {
     Tape& tape = x.tape();
     if (!trainable_) return {linear(x, tape.constant(haar_), Var()), tape.filled(x.rows(), 1, 0)};
     auto [L, U] = factors(tape);
@@ -102,8 +102,7 @@ class WaveletLinear final : public Bijector {
     return {z, add(tape.filled(x.rows(), 1, 0), row_sum(tape.param(log_s_)))};
   }
 
-  Transformed forward(Var z) const override {
-    check(z);
+  Transformed do_forward(Var z) const override {
     Tape& tape = z.tape();
     if (!trainable_) return {linear(z, tape.constant(haar_t_), Var()), tape.filled(z.rows(), 1, 0)};
     auto [L, U] = factors(tape);
@@ -111,13 +110,6 @@ class WaveletLinear final : public Bijector {
     Var y = linear(z, tape.constant(perm_t_), Var());
     Var x = linear(linear(y, inverse_of(L), Var()), inverse_of(U), Var());
     return {x, sub(tape.filled(z.rows(), 1, 0), row_sum(tape.param(log_s_)))};
-  }
-
- private:
-  void check(Var v) const {
-    if (v.cols() != width_)
-      throw std::invalid_argument("wavelet_linear: expected " + std::to_string(width_) +
-                                  " columns, got " + std::to_string(v.cols()));
   }
 
   std::pair<Var, Var> factors(Tape& tape) const {
@@ -131,7 +123,7 @@ class WaveletLinear final : public Bijector {
   Index width_;
   bool trainable_;
   Matrix haar_, haar_t_, perm_, perm_t_, sign_, eye_, lower_mask_, upper_mask_;
-  mutable Parameter lower_{"lower", {}, {}}, upper_{"upper", {}, {}}, log_s_{"log_s", {}, {}};
+  Parameter lower_{"lower", {}, {}}, upper_{"upper", {}, {}}, log_s_{"log_s", {}, {}};
 };
 
 void register_factories(Registry& registry) {

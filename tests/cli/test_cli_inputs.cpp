@@ -99,7 +99,7 @@ TEST_CASE("flow_from problems are refused before the run directory exists; NaN w
               .status == 0);
   const std::string sample = replaced(
       kInputsPipeline, "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}",
-      "- sample: {sampler: {plugin: hmc, space: latent}, chains: 4, warmup: 1, sweeps: "
+      "- sample: {space: latent, sampler: {plugin: hmc}, chains: 4, warmup: 1, sweeps: "
       "2, flow_from: " +
           trained.string() + "}");
   const auto file = tmp.write("s.yaml", sample);
@@ -144,7 +144,7 @@ TEST_CASE("a sample stage whose R̂ is undefined says why") {
       "p.yaml", replaced(kInputsPipeline,
                          "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, "
                          "epochs: 2}",
-                         "- sample: {sampler: {plugin: hmc, space: physical}, chains: 1, warmup: "
+                         "- sample: {space: physical, sampler: {plugin: hmc}, chains: 1, warmup: "
                          "1, sweeps: 8}"));
   const auto r = run_cli("run " + file.string() + " --out " + (tmp.path / "run").string());
   INFO(r.err);

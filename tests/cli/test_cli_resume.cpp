@@ -128,7 +128,7 @@ TEST_CASE("a resume whose finished train stage lost flow.ckpt stops instead of s
           "untrained flow") {
   TempDir tmp;
   const std::string pipeline =
-      kPipeline + "  - sample: {sampler: {plugin: metropolis}, chains: 4, warmup: 1, sweeps: 2}\n";
+      kPipeline + "  - sample: {space: physical, sampler: {plugin: metropolis}, chains: 4, warmup: 1, sweeps: 2}\n";
   const fs::path run = tmp.path / "run";
   REQUIRE(run_cli("run " + tmp.write("p.yaml", pipeline).string() + " --out " + run.string())
               .status == 0);

@@ -115,11 +115,11 @@ TEST_CASE("the conformance kit fails a bijector whose log-det is wrong") {
    public:
     Index width() const override { return 4; }
     std::vector<Parameter*> parameters() override { return {}; }
-    Transformed forward(Var z) const override {
+    Transformed do_forward(Var z) const override {
       if (z.cols() != 4) throw std::invalid_argument("liar: 4 columns");
       return {scale(z, 2), z.tape().filled(z.rows(), 1, 0)};
     }
-    Transformed inverse(Var x) const override {
+    Transformed do_inverse(Var x) const override {
       if (x.cols() != 4) throw std::invalid_argument("liar: 4 columns");
       return {scale(x, 0.5), x.tape().filled(x.rows(), 1, 0)};
     }
@@ -136,11 +136,11 @@ TEST_CASE("the conformance kit fails a bijector whose rows depend on the batch")
    public:
     Index width() const override { return 4; }
     std::vector<Parameter*> parameters() override { return {}; }
-    Transformed forward(Var z) const override {
+    Transformed do_forward(Var z) const override {
       if (z.cols() != 4) throw std::invalid_argument("batch shift: 4 columns");
       return {shift(z, 0.1 * static_cast<double>(z.rows() - 1)), z.tape().filled(z.rows(), 1, 0)};
     }
-    Transformed inverse(Var x) const override {
+    Transformed do_inverse(Var x) const override {
       if (x.cols() != 4) throw std::invalid_argument("batch shift: 4 columns");
       return {shift(x, -0.1 * static_cast<double>(x.rows() - 1)), x.tape().filled(x.rows(), 1, 0)};
     }

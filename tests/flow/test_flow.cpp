@@ -24,8 +24,8 @@ class HierarchyBijector final : public Bijector {
   explicit HierarchyBijector(const Flow& flow) : flow_(flow) {}
   Index width() const override { return flow_.sites(); }
   std::vector<Parameter*> parameters() override { return flow_.parameters(); }
-  Transformed forward(Var z) const override { return flow_.forward(z); }
-  Transformed inverse(Var x) const override { return flow_.inverse(x); }
+  Transformed do_forward(Var z) const override { return flow_.forward(z); }
+  Transformed do_inverse(Var x) const override { return flow_.inverse(x); }
 
  private:
   const Flow& flow_;

@@ -93,11 +93,11 @@ TEST_CASE("a tiled layer started inside another tile's pass does not disturb it"
     Interrupted(Bijector& b, std::span<Parameter* const> p) : b_(b), params_(p) {}
     Index width() const override { return 4; }
     std::vector<Parameter*> parameters() override { return b_.parameters(); }
-    Transformed forward(Var z) const override {
+    Transformed do_forward(Var z) const override {
       interrupt();
       return b_.forward(z);
     }
-    Transformed inverse(Var x) const override {
+    Transformed do_inverse(Var x) const override {
       interrupt();
       return b_.inverse(x);
     }

@@ -26,7 +26,7 @@ run() {  # run LEVEL BLOCK
   NEURALRG_ISA=$1 "$cli" --version | grep -q "^kernels: $1 " || { echo "not running at $1"; exit 1; }
   NEURALRG_ISA=$1 "$cli" run "$source/pipelines/quickstart.yaml" --out "$work/$1-$2" --threads 2 \
     --set "flow.block={plugin: $2, couplings: 2, hidden: [8]}" \
-    --set "stages=[{train: {optimizer: {plugin: adam, lr: 0.01}, batch: 64, epochs: 20, checkpoint_every: 0}}, {sample: {sampler: {plugin: hmc, space: latent, step_size: 0.2, leapfrog: 5}, chains: 16, warmup: 5, sweeps: 10}}]" \
+    --set "stages=[{train: {optimizer: {plugin: adam, lr: 0.01}, batch: 64, epochs: 20, checkpoint_every: 0}}, {sample: {space: latent, sampler: {plugin: hmc, step_size: 0.2, leapfrog: 5}, chains: 16, warmup: 5, sweeps: 10}}]" \
     >"$work/$1-$2.log" 2>&1 || { cat "$work/$1-$2.log"; exit 1; }
 }
 

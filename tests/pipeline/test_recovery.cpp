@@ -33,7 +33,7 @@ std::string train(int epochs, const std::string& extra = "") {
 std::string long_sample(int sweeps) {
   return "name: sampling\nseed: 3\ntarget: {plugin: ising_dual, L: 8, beta: critical}\n"
          "flow: {block: {plugin: realnvp, couplings: 1, hidden: [4]}}\n"
-         "stages:\n  - sample: {sampler: {plugin: hmc, space: physical}, chains: 256, warmup: 2, "
+         "stages:\n  - sample: {space: physical, sampler: {plugin: hmc}, chains: 256, warmup: 2, "
          "sweeps: " +
          std::to_string(sweeps) + "}\n";
 }

@@ -151,7 +151,7 @@ TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
   std::string sampling = kPipeline;
   sampling = sampling.substr(0, sampling.find("stages:"));
   sampling +=
-      "stages:\n  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3}, "
+      "stages:\n  - sample: {space: latent, sampler: {plugin: hmc, step_size: 0.1, leapfrog: 3}, "
       "chains: 8, warmup: 2, sweeps: 6, flow_from: " +
       (tmp.path / "trained").string() + "}\n";
   const auto r = run_cli("run " + tmp.write("s.yaml", sampling).string() + " --out " +
@@ -201,17 +201,18 @@ TEST_CASE("flow_from rebuilds the source run's flow, random masks included, what
   CHECK((same_seed - other_seed).cwiseAbs().maxCoeff() == 0.0);
 }
 
-TEST_CASE("an optimizer that declares no lr is refused before anything runs") {
+TEST_CASE("the train stage asks the optimizer for its learning rate instead of reading `lr`") {
   TempDir tmp;
   std::string yaml = kPipeline;
   yaml.replace(yaml.find("{plugin: adam, lr: 0.01, weight_decay: 0.001}"), 45,
-               "{plugin: fixture_no_lr}");
-  const auto r = run_cli("validate " + tmp.write("p.yaml", yaml).string() + " --plugin-path " +
-                         NEURALRG_TEST_PLUGIN_DIR + "/nan_target");
-  CHECK(r.status == 2);
-  CHECK(r.err.find("stages[0].train.optimizer: optimizer \"fixture_no_lr\" declares no real "
-                   "parameter \"lr\": the base learning rate the train stage's schedule scales") !=
-        std::string::npos);
+               "{plugin: fixture_rate, rate: 0.25}");
+  const fs::path run = tmp.path / "run";
+  const auto r = run_cli("run " + tmp.write("p.yaml", yaml).string() + " --out " + run.string() +
+                         " --plugin-path " + NEURALRG_TEST_PLUGIN_DIR + "/nan_target");
+  REQUIRE(r.status == 0);
+  const std::vector<double> lr = read_csv(run / "metrics.csv").numbers("lr");
+  REQUIRE(!lr.empty());
+  for (double v : lr) CHECK(v == doctest::Approx(0.25));
 }
 
 TEST_CASE("sampling gives the same observables on 1 and 2 threads") {
@@ -220,10 +221,10 @@ TEST_CASE("sampling gives the same observables on 1 and 2 threads") {
   yaml = yaml.substr(0, yaml.find("stages:"));
   yaml +=
       "stages:\n"
-      "  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.1, leapfrog: 3, "
+      "  - sample: {space: latent, sampler: {plugin: hmc, step_size: 0.1, leapfrog: 3, "
       "adapt: true}, chains: 24, warmup: 4, sweeps: 6}\n"
-      "  - sample: {sampler: {plugin: metropolis, mode: independence}, chains: 24, warmup: 2, "
-      "sweeps: 6}\n";
+      "  - sample: {space: physical, sampler: {plugin: metropolis, mode: independence}, "
+      "chains: 24, warmup: 2, sweeps: 6}\n";
   const auto pipeline = tmp.write("s.yaml", yaml);
   // observables.csv without the wall-clock columns (seconds, ess_per_second).
   auto table = [&](int threads) {

@@ -22,7 +22,7 @@ target: {plugin: ising_dual, L: 4, beta: critical}
 flow: {block: {plugin: realnvp, couplings: 2, hidden: [6]}}
 stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 32, chunk: 16, epochs: 12, checkpoint_every: 0}
-  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.2, leapfrog: 3}, chains: 8, warmup: 2, sweeps: 5}
+  - sample: {space: latent, sampler: {plugin: hmc, step_size: 0.2, leapfrog: 3}, chains: 8, warmup: 2, sweeps: 5}
 )";
 
 }  // namespace

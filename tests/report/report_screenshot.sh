@@ -22,8 +22,8 @@ target: {plugin: ising_dual, L: 4, beta: 0.3}
 flow: {block: {plugin: realnvp, couplings: 2, hidden: [8]}}
 stages:
   - train: {optimizer: {plugin: adam, lr: 0.01}, batch: 64, epochs: 60, checkpoint_every: 0}
-  - sample: {sampler: {plugin: hmc, space: latent, step_size: 0.2, leapfrog: 5}, chains: 32, warmup: 10, sweeps: 20}
-  - sample: {sampler: {plugin: metropolis, mode: independence}, chains: 32, warmup: 10, sweeps: 20}
+  - sample: {space: latent, sampler: {plugin: hmc, step_size: 0.2, leapfrog: 5}, chains: 32, warmup: 10, sweeps: 20}
+  - sample: {space: physical, sampler: {plugin: metropolis, mode: independence}, chains: 32, warmup: 10, sweeps: 20}
   - analyze: {samples: 64, warmup: 10, response_samples: 16, grid: 8}
   - report: {}
 YAML

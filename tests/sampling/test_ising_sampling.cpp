@@ -21,7 +21,7 @@ namespace {
 // exp(−E/2) instead of exp(−E), a deliberately wrong invariant distribution that still mixes.
 class WrongMetropolis final : public Sampler {
  public:
-  void sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
+  void do_sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
     Matrix q(c.state.rows(), c.state.cols()), e(c.state.rows(), 1);
     rng.fill_normal(q);
     q = c.state + 0.5 * q;

@@ -47,11 +47,11 @@ class GaussianSpace : public SamplingSpace {
 class Moments final : public Target {
  public:
   std::vector<Index> lattice() const override { return {2}; }
-  Var energy(Var x) const override { return x; }
+  Var do_energy(Var x) const override { return x; }
   std::vector<Observable> observables() const override {
     return {{"x0", "", {}}, {"x1", "", {}}, {"x0x0", "", {}}, {"x1x1", "", {}}, {"x0x1", "", {}}};
   }
-  void measure(const Matrix& x, Rng&, Matrix& out) const override {
+  void do_measure(const Matrix& x, Rng&, Matrix& out) const override {
     out.resize(x.rows(), 5);
     out.col(0) = x.col(0);
     out.col(1) = x.col(1);

@@ -168,8 +168,8 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   options.seed = ctx.spec.seed;
   options.stream = fmt::format("analyze{}", index);
   fmt::print("stage {} (analyze): {} chains of {} in {} space, {} sweeps\n", index, options.chains,
-             use.factory->name, use.params.text("space"), options.warmup + 1);
-  const ChainResult chains = run_sampler_chains(ctx, use, options);
+             use.factory->name, p.text("space"), options.warmup + 1);
+  const ChainResult chains = run_sampler_chains(ctx, stage, options);
   const Matrix& x = chains.final_x;
   Matrix oriented = x;
   Rng orient_rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.orient", index));

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
   const Params& p = stage.params;
   const PluginUse& use = stage.plugin("sampler");
-  const std::string& space_name = use.params.text("space");
+  const std::string& space_name = p.text("space");
   load_flow_from(ctx, p);
   ChainOptions options;
   options.chains = static_cast<Index>(p.integer("chains"));
@@ -29,7 +29,7 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
 
   fmt::print("stage {} (sample): {} in {} space, {} chains, {} + {} sweeps\n", index,
              use.factory->name, space_name, options.chains, options.warmup, options.sweeps);
-  const ChainResult r = run_sampler_chains(ctx, use, options);
+  const ChainResult r = run_sampler_chains(ctx, stage, options);
 
   const fs::path file = ctx.dir / "observables.csv";
   // Rows of other stages are kept; this stage's rows (left by an interrupted earlier attempt)

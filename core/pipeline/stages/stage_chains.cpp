@@ -36,10 +36,11 @@ void load_flow_from(RunContext& ctx, const Params& p) {
   restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
 }
 
-ChainResult run_sampler_chains(const RunContext& ctx, const PluginUse& use,
+ChainResult run_sampler_chains(const RunContext& ctx, const StageSpec& stage,
                                const ChainOptions& options) {
+  const PluginUse& use = stage.plugin("sampler");
   auto sampler = std::get<SamplerFactory>(use.factory->factory)(use.params, SamplerContext{});
-  const bool in_latent = use.params.text("space") == "latent";
+  const bool in_latent = stage.params.text("space") == "latent";
   const LatentSpace latent(*ctx.flow, *ctx.target);
   const PhysicalSpace physical(*ctx.flow, *ctx.target);
   const SamplingSpace& space = in_latent ? static_cast<const SamplingSpace&>(latent) : physical;

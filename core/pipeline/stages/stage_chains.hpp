@@ -1,5 +1,5 @@
 // What the sample and analyze stages share: loading a flow from another run, and running a
-// sampler plugin's chains in the space it names.
+// sampler plugin's chains in the space the stage names.
 #pragma once
 
 #include "pipeline/run_context.hpp"
@@ -10,8 +10,8 @@ namespace neuralrg {
 /// Loads RUN_DIR/flow.ckpt into the context's flow when the stage's flow_from is set.
 void load_flow_from(RunContext& context, const Params& stage_params);
 
-/// Runs the chains of the sampler section `use` (its `space` picks latent or physical).
-ChainResult run_sampler_chains(const RunContext& context, const PluginUse& use,
+/// Runs the chains of the stage's sampler section in the space its `space` key names.
+ChainResult run_sampler_chains(const RunContext& context, const StageSpec& stage,
                                const ChainOptions& options);
 
 }  // namespace neuralrg

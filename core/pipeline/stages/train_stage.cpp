@@ -291,7 +291,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const PluginUse& opt_use = stage.plugin("optimizer");
   auto optimizer =
       std::get<OptimizerFactory>(opt_use.factory->factory)(opt_use.params, OptimizerContext{});
-  const double base_lr = opt_use.params.real("lr");
+  const double base_lr = optimizer->learning_rate();
   const long long epochs = p.integer("epochs");
   const Index batch = static_cast<Index>(p.integer("batch"));
   const long long every = p.integer("checkpoint_every");

@@ -35,10 +35,8 @@ Var AdditiveCoupling::shift(Var a, std::size_t layer) const {
   return linear(h, tape.param(l.W2), tape.param(l.b2));
 }
 
+// v has width() columns: Bijector::forward/inverse checked it before calling do_forward/do_inverse.
 Transformed AdditiveCoupling::apply(Var v, bool inverse) const {
-  if (v.cols() != width_)
-    throw std::invalid_argument("additive_coupling: expected " + std::to_string(width_) +
-                                " columns, got " + std::to_string(v.cols()));
   Var first = slice_cols(v, 0, half_), second = slice_cols(v, half_, width_ - half_);
   const std::size_t n = layers_.size();
   for (std::size_t k = 0; k < n; ++k) {

@@ -16,8 +16,8 @@ class AdditiveCoupling final : public neuralrg::Bijector {
 
   neuralrg::Index width() const override { return width_; }
   std::vector<neuralrg::Parameter*> parameters() override;
-  neuralrg::Transformed forward(neuralrg::Var z) const override { return apply(z, false); }
-  neuralrg::Transformed inverse(neuralrg::Var x) const override { return apply(x, true); }
+  neuralrg::Transformed do_forward(neuralrg::Var z) const override { return apply(z, false); }
+  neuralrg::Transformed do_inverse(neuralrg::Var x) const override { return apply(x, true); }
 
  private:
   struct Layer {

@@ -9,8 +9,8 @@ class Shift final : public neuralrg::Bijector {
   Shift(neuralrg::Index width, neuralrg::Scalar c) : width_(width), c_(c) {}
   neuralrg::Index width() const override { return width_; }
   std::vector<neuralrg::Parameter*> parameters() override { return {}; }
-  neuralrg::Transformed forward(neuralrg::Var z) const override { return apply(z, c_); }
-  neuralrg::Transformed inverse(neuralrg::Var x) const override { return apply(x, -c_); }
+  neuralrg::Transformed do_forward(neuralrg::Var z) const override { return apply(z, c_); }
+  neuralrg::Transformed do_inverse(neuralrg::Var x) const override { return apply(x, -c_); }
 
  private:
   static neuralrg::Transformed apply(neuralrg::Var v, neuralrg::Scalar c) {

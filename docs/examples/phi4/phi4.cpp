@@ -1,7 +1,6 @@
 #include "phi4.hpp"
 
 #include <cmath>
-#include <stdexcept>
 
 namespace phi4 {
 
@@ -15,10 +14,8 @@ Phi4::Phi4(Index L, double kappa, double lambda) : L_(L), kappa_(kappa), lambda_
     }
 }
 
-Var Phi4::energy(Var phi) const {
-  if (phi.cols() != L_ * L_)
-    throw std::invalid_argument("phi4: expected " + std::to_string(L_ * L_) + " sites, got " +
-                                std::to_string(phi.cols()));
+// The base class has checked that phi has L² columns, and checks that this returns rows×1.
+Var Phi4::do_energy(Var phi) const {
   // Built from tape ops only, so the gradient (for training and HMC) comes for free.
   const Var neighbours = add(gather_cols(phi, right_), gather_cols(phi, down_));
   const Var phi2 = square(phi);
@@ -38,9 +35,8 @@ std::vector<Observable> Phi4::observables() const {
   return out;
 }
 
-void Phi4::measure(const Matrix& phi, Rng&, Matrix& out) const {
-  const Index N = L_ * L_;
-  out.resize(phi.rows(), 2 + L_ / 2);
+void Phi4::do_measure(const Matrix& phi, Rng&, Matrix& out) const {
+  const Index N = L_ * L_;  // out arrives sized rows × observables().size()
   for (Index row = 0; row < phi.rows(); ++row) {
     const double m = phi.row(row).sum() / static_cast<double>(N);
     out(row, 0) = std::abs(m);
@@ -56,7 +52,7 @@ void Phi4::measure(const Matrix& phi, Rng&, Matrix& out) const {
   }
 }
 
-Picture Phi4::picture(const Matrix& phi, Matrix& out) const {
+Picture Phi4::do_picture(const Matrix& phi, Matrix& out) const {
   out = phi;
   return {"φ", -2, 2};
 }

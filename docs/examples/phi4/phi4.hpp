@@ -15,11 +15,11 @@ class Phi4 final : public neuralrg::Target {
   Phi4(neuralrg::Index L, double kappa, double lambda);
 
   std::vector<neuralrg::Index> lattice() const override { return {L_, L_}; }
-  neuralrg::Var energy(neuralrg::Var phi) const override;
+  neuralrg::Var do_energy(neuralrg::Var phi) const override;
   std::vector<neuralrg::Observable> observables() const override;
-  void measure(const neuralrg::Matrix& phi, neuralrg::Rng& rng,
-               neuralrg::Matrix& out) const override;
-  neuralrg::Picture picture(const neuralrg::Matrix& phi, neuralrg::Matrix& out) const override;
+  void do_measure(const neuralrg::Matrix& phi, neuralrg::Rng& rng,
+                  neuralrg::Matrix& out) const override;
+  neuralrg::Picture do_picture(const neuralrg::Matrix& phi, neuralrg::Matrix& out) const override;
 
  private:
   neuralrg::Index L_;

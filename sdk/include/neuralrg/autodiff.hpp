@@ -10,6 +10,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -77,7 +78,7 @@ class Var {
   Node* node_ = nullptr;
 };
 
-/// A symmetric linear map applied row by row (each row of `in` is one vector). Used by
+/// A symmetric linear map applied to each row of a matrix (each row of `in` is one vector). Used by
 /// quadratic_form so a target can apply, e.g., K'^{-1} by FFT instead of a dense matrix.
 class LinearOperator {
  public:
@@ -120,8 +121,8 @@ class Tape {
   /// A leaf holding a copy of `m` whose gradient is wanted (read it from Var::adjoint()).
   Var input(const Eigen::Ref<const Matrix>& m);
   /// The leaf of parameter `p` on this tape (created once per tape, then reused). Its value
-  /// aliases p.value, so parameters must not change while the tape is alive.
-  Var param(Parameter& p);
+  /// aliases p.value (read only), so parameters must not change while the tape is alive.
+  Var param(const Parameter& p);
   /// The gradient accumulated into `p` on this tape by backward(), or nothing if p did not
   /// take part (or parameters are frozen).
   std::optional<ConstMatrixMap> param_grad(const Parameter& p) const;
@@ -135,6 +136,9 @@ class Tape {
   /// Uninitialised arena scratch of rows×cols, valid until reset(); for values a custom op saves
   /// for its backward pass.
   MatrixMap scratch(Index rows, Index cols);
+  /// A copy of `values` in the arena, valid until reset(): for indices a custom op's backward
+  /// reads, so the caller's container may go away after the call.
+  std::span<const Index> store(std::span<const Index> values);
 
   /// Creates a node of type N (derived from Node) with an arena value of rows×cols and, if
   /// needs_grad, a zeroed adjoint. Constructor arguments are forwarded.
@@ -184,6 +188,8 @@ enum class Activation { Identity, Elu, Tanh };
 Var dense(Var x, Var W, Var b, Activation act);
 Var add(Var a, Var b);
 Var sub(Var a, Var b);
+/// Elementwise (Hadamard) product a ⊙ b, with broadcasting; `a * b` means the same. Unlike Eigen's
+/// `*`, never a matrix product: that is linear().
 Var mul(Var a, Var b);
 /// s · x for a constant s.
 Var scale(Var x, Scalar s);
@@ -199,6 +205,23 @@ Var exp(Var x);
 Var log(Var x);
 /// ln cosh x = softplus(2x) − x − ln 2, stable for large |x|.
 Var log_cosh(Var x);
+Var sinh(Var x);
+Var asinh(Var x);
+/// √x (x ≥ 0; the derivative is infinite at 0).
+Var sqrt(Var x);
+/// |x|, with derivative sign(x) (0 at 0).
+Var abs(Var x);
+/// ln(1 + x), accurate for small |x|.
+Var log1p(Var x);
+/// 1 / (1 + e^{−x}), stable for large |x|.
+Var sigmoid(Var x);
+/// An elementwise op from a function and its derivative, for ops the list above lacks:
+/// out = f(x) entry by entry, and backward multiplies the adjoint by df(x, f(x)) (df receives
+/// both input and output, so e.g. exp's derivative can reuse the output). f and df must be
+/// trivially destructible (plain lambdas, or lambdas capturing numbers), as nodes live in the
+/// arena; they run concurrently on several tapes, so they must not modify shared state.
+template <class F, class DF>
+Var elementwise(Var x, F f, DF df);
 /// Sum over columns: rows×1.
 Var row_sum(Var x);
 /// Mean over columns: rows×1.
@@ -209,7 +232,7 @@ Var sum(Var x);
 Var mean(Var x);
 /// ln Σ_j exp(x_ij) per row: rows×1, stable.
 Var logsumexp_rows(Var x);
-/// out(r, j) = x(r, index[j]). `index` must outlive the tape's current step.
+/// out(r, j) = x(r, index[j]). The index is copied: a temporary is fine.
 Var gather_cols(Var x, std::span<const Index> index);
 /// out = zeros(rows, cols) with out(r, index[j]) += y(r, j).
 Var scatter_add_cols(Var y, Index cols, std::span<const Index> index);
@@ -224,15 +247,50 @@ Var reshape(Var x, Index rows, Index cols);
 /// Masked affine coupling. Generative direction (inverse = false):
 ///   y' = m⊙y + (1−m)⊙(y⊙e^s + t),   log_det = Σ_j (1−m_j) s_j per row;
 /// inverse direction: y = m⊙y' + (1−m)⊙((y' − t)⊙e^{−s}), log_det = −Σ_j (1−m_j) s_j.
-/// `mask` (1×cols of 0/1) must outlive the tape's current step.
+/// `mask` is 1×cols of 0/1, copied onto the tape.
 Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inverse);
-/// ½ x_r · (A x_r) per row: rows×1. A must be symmetric and outlive the step.
+/// ½ x_r · (A x_r) per row: rows×1. A must be symmetric. It is applied during the call only (the
+/// backward pass reuses the saved A·x), so a temporary operator is fine.
 Var quadratic_form(Var x, const LinearOperator& A);
 
 inline Var operator+(Var a, Var b) { return add(a, b); }
 inline Var operator-(Var a, Var b) { return sub(a, b); }
+/// Elementwise, as mul(): not a matrix product.
 inline Var operator*(Var a, Var b) { return mul(a, b); }
 inline Var operator-(Var a) { return neg(a); }
 inline Var operator*(Scalar s, Var x) { return scale(x, s); }
+
+namespace detail {
+
+template <class F, class DF>
+struct ElementwiseNode final : Node {
+  ElementwiseNode(Node* in, F f_, DF df_) : input(in), f(f_), df(df_) {}
+  Node* input;
+  F f;
+  DF df;
+  void backward() override {
+    if (!input->needs_grad) return;
+    const Scalar* x = input->value_data;
+    const Scalar* y = value_data;
+    const Scalar* a = adjoint_data;
+    Scalar* gx = input->adjoint_data;
+    for (Index i = 0, n = rows * cols; i < n; ++i) gx[i] += a[i] * df(x[i], y[i]);
+  }
+};
+
+}  // namespace detail
+
+template <class F, class DF>
+Var elementwise(Var x, F f, DF df) {
+  static_assert(std::is_trivially_destructible_v<F> && std::is_trivially_destructible_v<DF>,
+                "elementwise: f and df live in the arena; capture numbers, not containers");
+  if (!x) throw std::invalid_argument("elementwise: operand is an empty Var");
+  auto* node = x.tape().template make_node<detail::ElementwiseNode<F, DF>>(
+      x.rows(), x.cols(), x.needs_grad(), x.node(), f, df);
+  const Scalar* in = x.node()->value_data;
+  Scalar* out = node->value_data;
+  for (Index i = 0, n = x.rows() * x.cols(); i < n; ++i) out[i] = f(in[i]);
+  return Var(node);
+}
 
 }  // namespace neuralrg

@@ -39,18 +39,25 @@ struct ChainChunk {
 /// What the host tells a sampler factory (reserved for future fields).
 struct SamplerContext {};
 
-/// A Markov move. sweep() runs concurrently on different chunks, so it must not modify the
+/// A Markov move over chains in a space the host chooses (the sample stage's `space:` key), so a
+/// sampler works in either space through SamplingSpace. A plugin implements do_sweep() and, if it
+/// adapts, end_sweep(). do_sweep() runs concurrently on different chunks, so it must not modify the
 /// sampler; adaptation happens in end_sweep(), which the host calls once per sweep, in order.
 class Sampler {
  public:
   virtual ~Sampler() = default;
   /// One sweep of every chain in `chains`, leaving π invariant (outside warm-up adaptation).
-  virtual void sweep(const SamplingSpace& space, ChainChunk& chains, Rng& rng) const = 0;
+  /// Checks afterwards that the chunk kept its shapes, with acceptances in [0, 1].
+  void sweep(const SamplingSpace& space, ChainChunk& chains, Rng& rng) const;
   /// Mean acceptance of the sweep over all chains; adapt tuning only while `warmup` is true.
   virtual void end_sweep(double acceptance, bool warmup) {
     (void)acceptance;
     (void)warmup;
   }
+
+ protected:
+  /// sweep() before its checks.
+  virtual void do_sweep(const SamplingSpace& space, ChainChunk& chains, Rng& rng) const = 0;
 };
 
 }  // namespace neuralrg
