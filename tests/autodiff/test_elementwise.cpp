@@ -45,6 +45,29 @@ TEST_CASE("unary ops match their definitions and finite differences") {
       {"scale", [](Var v) { return scale(v, -2.5); }, [](double v) { return -2.5 * v; }, &x},
       {"shift", [](Var v) { return shift(v, 0.75); }, [](double v) { return v + 0.75; }, &x},
       {"neg", [](Var v) { return -v; }, [](double v) { return -v; }, &x},
+      {"sinh", [](Var v) { return neuralrg::sinh(v); }, [](double v) { return std::sinh(v); }, &x},
+      {"asinh", [](Var v) { return neuralrg::asinh(v); }, [](double v) { return std::asinh(v); },
+       &x},
+      {"sqrt", [](Var v) { return neuralrg::sqrt(v); }, [](double v) { return std::sqrt(v); },
+       &positive},
+      {"abs", [](Var v) { return neuralrg::abs(v); }, [](double v) { return std::abs(v); }, &x},
+      {"log1p", [](Var v) { return neuralrg::log1p(v); }, [](double v) { return std::log1p(v); },
+       &positive},
+      {"sigmoid", [](Var v) { return sigmoid(v); }, [](double v) { return 1 / (1 + std::exp(-v)); },
+       &x},
+      {"elementwise (a cube from f and df)",
+       [](Var v) {
+         return elementwise(
+             v, [](Scalar a) { return a * a * a; }, [](Scalar a, Scalar) { return 3 * a * a; });
+       },
+       [](double v) { return v * v * v; }, &x},
+      {"elementwise (capturing a number, df from the output)",
+       [](Var v) {
+         const Scalar k = 0.5;
+         return elementwise(
+             v, [k](Scalar a) { return std::exp(k * a); }, [k](Scalar, Scalar y) { return k * y; });
+       },
+       [](double v) { return std::exp(0.5 * v); }, &x},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -80,6 +103,19 @@ TEST_CASE("softplus, log_cosh and exp stay finite at large |x|") {
   CHECK(in.adjoint().allFinite());
   CHECK(e.value()(0, 0) >= 0.0);
   CHECK(e.value()(0, 0) < 1e-300);
+}
+
+TEST_CASE("sigmoid and asinh stay finite and accurate at large |x|") {
+  Matrix x(1, 4);
+  x << -800, -40, 40, 800;
+  Tape tape;
+  const Matrix s = sigmoid(tape.constant(x)).value();
+  CHECK(s.allFinite());
+  CHECK(s(0, 0) == 0.0);
+  CHECK(s(0, 3) == 1.0);
+  CHECK(s(0, 1) == doctest::Approx(std::exp(-40.0)).epsilon(test::scaled(1e-12)));
+  const Matrix a = neuralrg::asinh(tape.constant(x)).value();
+  CHECK(a(0, 0) == doctest::Approx(-std::log(800 + std::sqrt(800.0 * 800 + 1))).epsilon(test::scaled(1e-12)));
 }
 
 TEST_CASE("binary ops broadcast rows, columns and scalars, with gradients for both operands") {

@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <vector>
 
 #include "neuralrg/testing.hpp"
 #include "support/gradient_check.hpp"
@@ -174,6 +176,28 @@ TEST_CASE("gather, scatter-add, scatter, concat, slice and reshape") {
                        "gather_cols: column index 5 out of range [0, 3)", std::invalid_argument);
   CHECK_THROWS_AS(reshape(tape.constant(x), 4, 4), std::invalid_argument);
   CHECK_THROWS_AS(slice_cols(tape.constant(x), 4, 3), std::invalid_argument);
+}
+
+TEST_CASE("indices and masks given as temporaries are copied: the backward pass does not read "
+          "freed memory") {
+  const Matrix x = random_matrix(3, 4, 5);
+  Tape tape;
+  Var in = tape.input(x);
+  auto index = std::make_unique<std::vector<Index>>(std::vector<Index>{3, 1});
+  Var g = gather_cols(in, *index);
+  auto mask = std::make_unique<RowVector>(RowVector::Zero(4));
+  (*mask)(0) = 1;
+  Transformed c = affine_coupling(in, tape.filled(3, 4, 0.5), tape.filled(3, 4, 0), *mask, false);
+  std::fill(index->begin(), index->end(), Index{1234567});  // what a dangling read would see
+  mask->setConstant(7);
+  index.reset();
+  mask.reset();
+  tape.backward(add(row_sum(g), row_sum(c.value)));
+  Matrix expected = Matrix::Constant(3, 4, std::exp(0.5));
+  expected.col(0).setOnes();
+  expected.col(1).array() += 1;
+  expected.col(3).array() += 1;
+  CHECK((in.adjoint() - expected).cwiseAbs().maxCoeff() < test::scaled(1e-12));
 }
 
 TEST_CASE("affine coupling: inverse undoes forward, log-dets cancel, gradients match") {

@@ -12,9 +12,7 @@ namespace {
 // Moves every parameter away from its initial value (scale = 0 would make realnvp trivially
 // volume preserving and hide log-det mistakes).
 void perturb(Bijector& b, std::uint64_t seed, double amount = 0.3) {
-  Rng rng(seed);
-  for (Parameter* p : b.parameters())
-    for (Index i = 0; i < p->value.size(); ++i) p->value.data()[i] += amount * rng.normal();
+  testing::perturb(b.parameters(), amount, seed);
 }
 
 void require_conformant(Bijector& b) {
@@ -37,6 +35,16 @@ TEST_CASE("realnvp passes the conformance kit") {
       require_conformant(*b);
     }
   }
+}
+
+TEST_CASE("the conformance kit warns when a block is the identity at its parameters") {
+  auto b = test::make_bijector("{plugin: spline, couplings: 2, bins: 3}", 4);
+  const auto at_init = testing::check_bijector(*b);
+  CHECK(at_init.ok);
+  CHECK(at_init.warning.find("identity at its current parameters") != std::string::npos);
+  perturb(*b, 3, 0.1);
+  const auto perturbed = testing::check_bijector(*b);
+  CHECK(perturbed.warning.empty());
 }
 
 TEST_CASE("realnvp has the published parameter count and starts volume preserving") {
