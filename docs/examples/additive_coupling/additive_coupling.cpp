@@ -30,7 +30,7 @@ std::vector<Parameter*> AdditiveCoupling::parameters() {
 
 Var AdditiveCoupling::shift(Var a, std::size_t layer) const {
   Tape& tape = a.tape();
-  Layer& l = layers_[layer];
+  const Layer& l = layers_[layer];
   const Var h = dense(a, tape.param(l.W1), tape.param(l.b1), Activation::Tanh);
   return linear(h, tape.param(l.W2), tape.param(l.b2));
 }

@@ -16,10 +16,11 @@ class AdditiveCoupling final : public neuralrg::Bijector {
 
   neuralrg::Index width() const override { return width_; }
   std::vector<neuralrg::Parameter*> parameters() override;
+ private:
+  // Called by Bijector::forward/inverse once the input's width is checked.
   neuralrg::Transformed do_forward(neuralrg::Var z) const override { return apply(z, false); }
   neuralrg::Transformed do_inverse(neuralrg::Var x) const override { return apply(x, true); }
 
- private:
   struct Layer {
     neuralrg::Parameter W1, b1, W2, b2;  // t(a) = tanh(a W1ᵀ + b1) W2ᵀ + b2
   };
@@ -27,8 +28,7 @@ class AdditiveCoupling final : public neuralrg::Bijector {
   neuralrg::Var shift(neuralrg::Var a, std::size_t layer) const;
 
   neuralrg::Index width_, half_;
-  // Tapes record parameters through non-const references; the object itself is not modified.
-  mutable std::vector<Layer> layers_;
+  std::vector<Layer> layers_;
 };
 
 }  // namespace additive

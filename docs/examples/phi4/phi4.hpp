@@ -15,13 +15,15 @@ class Phi4 final : public neuralrg::Target {
   Phi4(neuralrg::Index L, double kappa, double lambda);
 
   std::vector<neuralrg::Index> lattice() const override { return {L_, L_}; }
-  neuralrg::Var do_energy(neuralrg::Var phi) const override;
   std::vector<neuralrg::Observable> observables() const override;
+
+ private:
+  // Called by Target::energy/measure/picture, which check the shapes around them.
+  neuralrg::Var do_energy(neuralrg::Var phi) const override;
   void do_measure(const neuralrg::Matrix& phi, neuralrg::Rng& rng,
                   neuralrg::Matrix& out) const override;
   neuralrg::Picture do_picture(const neuralrg::Matrix& phi, neuralrg::Matrix& out) const override;
 
- private:
   neuralrg::Index L_;
   double kappa_, lambda_;
   // Site index of the right and lower neighbour of every site (periodic).
