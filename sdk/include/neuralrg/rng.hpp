@@ -63,7 +63,8 @@ class Rng {
     return u * f;
   }
 
-  /// Fills `m` with independent standard normal draws, row by row.
+  /// Fills `m` with independent standard normal draws in storage order (column by column: Matrix
+  /// is column-major).
   void fill_normal(Matrix& m) {
     for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<Scalar>(normal());
   }
