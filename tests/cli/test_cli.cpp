@@ -53,7 +53,7 @@ TEST_CASE("plugins lists the in-tree plugins, as text and JSON, and describes on
   CHECK(contains(r.err, "did you mean \"realnvp\""));
 }
 
-TEST_CASE("--plugin-path adds a folder; broken libraries are reported with the reason") {
+TEST_CASE("--plugin-path adds a folder — broken libraries are reported with the reason") {
   auto r = run_cli("plugins --plugin-path " + kFixtures + "/good");
   CHECK(r.status == 0);
   CHECK(contains(r.out, "fixture_identity"));

@@ -92,7 +92,7 @@ TEST_CASE("validate refuses what run refuses before computing") {
   }
 }
 
-TEST_CASE("flow_from problems are refused before the run directory exists; NaN weights too") {
+TEST_CASE("flow_from problems are refused before the run directory exists — NaN weights too") {
   TempDir tmp;
   const fs::path trained = tmp.path / "trained";
   REQUIRE(run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " + trained.string())

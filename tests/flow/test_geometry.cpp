@@ -22,7 +22,7 @@ TEST_CASE("mera has two layers per level: 4, 6, 8, 10 layers for L = 4, 8, 16, 3
   CHECK(plan_hierarchy({16, 16}, "mera", 2).layers.size() == 4);
 }
 
-TEST_CASE("every layer partitions the sublattice of its level; decimators keep the [1,1] site") {
+TEST_CASE("every layer partitions the sublattice of its level — decimators keep the [1,1] site") {
   const Index L = 16;
   const HierarchyPlan plan = plan_hierarchy({L, L}, "mera", 0);
   for (const auto& layer : plan.layers) {

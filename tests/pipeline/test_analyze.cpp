@@ -24,7 +24,7 @@ std::size_t count(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("analyze: Haar response maps are exact; the report draws every analysis figure") {
+TEST_CASE("analyze: Haar response maps are exact — the report draws every analysis figure") {
   TempDir tmp;
   const auto pipeline = tmp.write("haar.yaml", R"(name: haar
 seed: 3

@@ -41,7 +41,7 @@ std::uintmax_t largest_checkpoint(const fs::path& run) {
 
 }  // namespace
 
-TEST_CASE("a failed write stops the run resumably; the resume matches an uninterrupted run") {
+TEST_CASE("a failed write stops the run resumably — the resume matches an uninterrupted run") {
   TempDir tmp;
   const auto file = tmp.write("p.yaml", pipeline(300));
   const fs::path full = tmp.path / "full";

@@ -122,7 +122,7 @@ TEST_CASE("resuming with a different configuration is refused, naming the keys")
   CHECK(more.status == 0);
 }
 
-TEST_CASE("a non-finite loss stops training with the epoch named; the checkpoint stays usable") {
+TEST_CASE("a non-finite loss stops training with the epoch named — the checkpoint stays usable") {
   TempDir tmp;
   const std::string yaml = R"(name: diverging
 target: {plugin: fixture_nan, healthy_calls: 5}

@@ -32,7 +32,7 @@ bool has_problem(const PluginRegistry& r, const fs::path& path, const std::strin
 
 }  // namespace
 
-TEST_CASE("a symbolic link loop is skipped with a problem naming it; the other plugins load") {
+TEST_CASE("a symbolic link loop is skipped with a problem naming it — the other plugins load") {
   TempDir tmp;
   copy_good_plugin(tmp.path);
   fs::create_symlink("loop.so", tmp.path / "loop.so");

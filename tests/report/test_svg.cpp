@@ -44,7 +44,7 @@ TEST_CASE("a line plot has its title, axis labels, legend and log ticks") {
   CHECK(contains(svg, "stroke-dasharray"));  // the reference line
 }
 
-TEST_CASE("a heat map has a colour bar with its label; diverging maps are symmetric") {
+TEST_CASE("a heat map has a colour bar with its label — diverging maps are symmetric") {
   Matrix m(2, 2);
   m << -1, 0.5, 0.25, 0;
   const std::string svg = render(HeatMap{"Response", "column", "row", "∂z/∂x", m, true, {}, {}});
