@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
 
   GlobalOptions global;
   app.add_option("--plugin-path", global.plugin_path,
-                 "Folder (or library file) searched for plugins before $NEURALRG_PLUGIN_PATH and "
-                 "the defaults; repeatable");
+                 "Folder (or library file) searched for plugins after the built-in ones and "
+                 "before $NEURALRG_PLUGIN_PATH; repeatable");
 
   auto* plugins = app.add_subcommand("plugins", "List the loaded plugins, or describe one");
   bool json = false;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <dlfcn.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <algorithm>
@@ -73,9 +74,18 @@ void load_library(PluginRegistry& registry, const fs::path& file) {
                                              what, why));
       return;
     }
+  // Bound now, not at first call: an undefined symbol is then this library's load error, with
+  // the loader's own words, instead of killing the process in the middle of a run.
+  void* probe = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!probe) {
+    const char* why = ::dlerror();
+    registry.add_problem(file, fmt::format("cannot be loaded: {}", why ? why : "unknown error"));
+    return;
+  }
   boost::dll::shared_library library;
   boost::dll::fs::error_code ec;
-  library.load(file, boost::dll::load_mode::default_mode, ec);
+  library.load(file, boost::dll::load_mode::rtld_now, ec);
+  ::dlclose(probe);  // the library stays loaded: `library` holds its own reference
   if (ec) {
     registry.add_problem(file, fmt::format("cannot be loaded: {}", ec.message()));
     return;
@@ -116,9 +126,9 @@ void load_library(PluginRegistry& registry, const fs::path& file) {
 }  // namespace
 
 std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli) {
-  std::vector<fs::path> dirs = cli;
-  if (const char* env = std::getenv("NEURALRG_PLUGIN_PATH")) append_list(dirs, env);
-
+  // The plugins shipped with neuralrg come first: a user library registering one of their names
+  // is then the one refused (naming both libraries), instead of silently replacing it.
+  std::vector<fs::path> dirs;
   std::error_code ec;
   const fs::path exe = fs::weakly_canonical(boost::dll::program_location(), ec);
   const fs::path build_dir = NEURALRG_BUILD_DIR;
@@ -126,6 +136,8 @@ std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& cli) {
     dirs.emplace_back(NEURALRG_BUILD_PLUGIN_DIR);
   else if (!ec)
     dirs.push_back(exe.parent_path().parent_path() / NEURALRG_INSTALL_PLUGIN_DIR);
+  dirs.insert(dirs.end(), cli.begin(), cli.end());
+  if (const char* env = std::getenv("NEURALRG_PLUGIN_PATH")) append_list(dirs, env);
 
   std::vector<fs::path> existing;
   for (const auto& d : dirs)

@@ -8,9 +8,10 @@
 
 namespace neuralrg {
 
-/// Where plugins are searched, in order: `cli` (--plugin-path), $NEURALRG_PLUGIN_PATH
-/// (colon-separated), then the build tree's plugin folder when running from the build tree, or
-/// the install prefix's lib/neuralrg/plugins otherwise. Missing folders are dropped.
+/// Where plugins are searched, in order: the build tree's plugin folder when running from the
+/// build tree, or the install prefix's lib/neuralrg/plugins otherwise; then `cli` (--plugin-path)
+/// and $NEURALRG_PLUGIN_PATH (colon-separated). A name registered twice keeps the first library,
+/// so the built-in plugins cannot be replaced. Missing folders are dropped.
 std::vector<std::filesystem::path> plugin_search_path(
     const std::vector<std::filesystem::path>& cli);
 

@@ -8,6 +8,13 @@
 # folder the host searches by default.
 include(${CMAKE_CURRENT_LIST_DIR}/NeuralRGIsa.cmake)
 
+# An out-of-tree plugin project that chose no build type would compile without optimisation: a
+# block then runs at half the speed or less. Release unless the project or the user chose.
+if(NOT TARGET neuralrg_sdk AND NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE Release CACHE STRING "Build type (NeuralRG plugins default to Release)"
+    FORCE)
+endif()
+
 # One copy of the plugin; `level` is empty for the portable one.
 function(neuralrg_detail_plugin_copy target level)
   cmake_parse_arguments(ARG "" "OUTPUT_DIRECTORY;INSTALL_DIRECTORY"
@@ -27,6 +34,8 @@ function(neuralrg_detail_plugin_copy target level)
   if(level)
     target_compile_options(${target} PRIVATE -march=${level})
   endif()
+  # An undefined symbol is a link error here, not a load failure on the user's machine.
+  target_link_options(${target} PRIVATE LINKER:-z,defs)
   target_compile_options(${target} PRIVATE ${ARG_COMPILE_OPTIONS})
   target_link_libraries(${target} PRIVATE ${ARG_LINK_LIBRARIES})
   if(TARGET neuralrg_sdk)  # in-tree build

@@ -17,6 +17,8 @@ bash "$source_dir/tests/install/check_runpaths.sh" "$work/prefix/bin/neuralrg" "
 cmake -S "$source_dir/docs/examples/hello_plugin" -B "$work/hello" "${generator[@]}" \
   -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/hello" >/dev/null
+# No build type chosen: the plugin package makes it Release (an unoptimised block is 2× slower).
+grep -q "^CMAKE_BUILD_TYPE:STRING=Release$" "$work/hello/CMakeCache.txt"
 
 listing=$(NEURALRG_PLUGIN_PATH="$work/hello" "$work/prefix/bin/neuralrg" plugins)
 echo "$listing"

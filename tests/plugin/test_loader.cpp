@@ -8,6 +8,7 @@
 #include "config/yaml_document.hpp"
 #include "neuralrg/version.hpp"
 #include "plugin/plugin_loader.hpp"
+#include "support/cli.hpp"
 
 using namespace neuralrg;
 namespace fs = std::filesystem;
@@ -54,7 +55,7 @@ TEST_CASE("a plugin built against another API version is refused before register
   PluginRegistry registry;
   load_plugins(registry, {fixture("bad_api")});  // its register function would abort()
   CHECK(only_problem(registry) ==
-        fmt::format("built against plugin API version 999, but this neuralrg provides version {}; "
+        fmt::format("built against plugin API version 3, but this neuralrg provides version {}; "
                     "rebuild the plugin against this SDK",
                     NEURALRG_API_VERSION));
 }
@@ -89,4 +90,26 @@ TEST_CASE("an unknown plugin name lists what is available and why others were sk
                  "\"fixture_identity\"?; available bijectors: fixture_identity") == 0);
     CHECK(m.find("not a NeuralRG plugin") != std::string::npos);
   }
+}
+
+TEST_CASE("a library with an undefined symbol is refused at load, naming the symbol — the others "
+          "load") {
+  PluginRegistry registry;
+  load_plugins(registry, {fixture("undefined_symbol"), fixture("good")});
+  const std::string message = only_problem(registry);
+  CHECK(message.find("cannot be loaded: ") == 0);
+  CHECK(message.find("undefined symbol: neuralrg_fixture_function_nobody_defines") !=
+        std::string::npos);
+  CHECK(registry.find(PluginKind::Bijector, "fixture_identity"));
+}
+
+TEST_CASE("a user library registering a built-in's name is refused, naming both libraries") {
+  const std::string path = "--plugin-path " + fixture("shadow_builtin").string();
+  const auto r = test::run_cli("plugins " + path);
+  CHECK(r.status != 0);  // a refused library makes `plugins` report failure
+  CHECK(test::contains(r.out + r.err, "plugin \"fixture_shadow\" registers bijector \"realnvp\", "
+                                      "which plugin \"realnvp\" ("));
+  CHECK(test::contains(r.out + r.err, "libfixture_shadow.so"));
+  // The built-in is the one a pipeline gets.
+  CHECK(test::contains(test::run_cli("plugins --describe realnvp " + path).out, "Real NVP block"));
 }
