@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   const PluginRegistry& registry = global_registry();
   const PipelineSpec spec =
       validate_pipeline(parse_yaml(model_yaml(L), "bench"), "bench", registry);
-  RunContext ctx{spec, registry, {}, {}, {}};
+  RunContext ctx{spec, registry, {}, {}, {}, -1};
   build_model(ctx);
   if (mode == "export") return export_model(ctx, L, argv[3]);
   return time_hmc(ctx, std::atoi(argv[3]), argc > 4 ? std::atoi(argv[4]) : 512);

@@ -3,7 +3,6 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <new>
@@ -17,9 +16,8 @@
 #include "pipeline/preflight.hpp"
 #include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
-#include "pipeline/stages/analyze_stage.hpp"
-#include "pipeline/stages/sample_stage.hpp"
-#include "pipeline/stages/train_stage.hpp"
+#include "pipeline/run_stages.hpp"
+#include "pipeline/stages/train_files.hpp"
 #include "pipeline/variant_runner.hpp"
 #include "plugin/plugin_loader.hpp"
 #include "report/comparison_report.hpp"
@@ -70,32 +68,13 @@ int guarded(F&& body) {
   }
 }
 
-// The newest epoch train stage `index` has checkpointed in `dir` (the train stage names its
-// checkpoints checkpoints[-stageN]/epoch-NNNNNNNN.ckpt), or 0.
-long long checkpointed_epochs(const fs::path& dir, std::size_t index) {
-  const fs::path checkpoints =
-      dir / (index == 0 ? std::string("checkpoints") : fmt::format("checkpoints-stage{}", index));
-  long long newest = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(checkpoints, ec)) {
-    const std::string name = entry.path().filename().string();
-    long long epoch = 0;
-    if (!name.starts_with("epoch-") || !name.ends_with(".ckpt")) continue;
-    const char* digits = name.data() + 6;
-    const auto [end, error] = std::from_chars(digits, name.data() + name.size() - 5, epoch);
-    if (error == std::errc{} && end == name.data() + name.size() - 5)
-      newest = std::max(newest, epoch);
-  }
-  return newest;
-}
-
 // Fewer epochs than a train stage has already run would leave its checkpoints beyond the
 // configuration ("epoch 472 of 100").
 void check_epochs_cover_progress(const PipelineSpec& spec, const fs::path& dir) {
   for (std::size_t i = 0; i < spec.stages.size(); ++i) {
     if (spec.stages[i].kind != "train") continue;
     const long long epochs = spec.stages[i].params.integer("epochs");
-    const long long done = checkpointed_epochs(dir, i);
+    const long long done = newest_checkpointed_epoch(dir, i);
     if (epochs < done)
       throw spec.stages[i].params.error(
           "epochs", fmt::format("{} epochs is fewer than the {} that {} has already trained; "
@@ -171,7 +150,7 @@ fs::path directory_path(const fs::path& given) {
 }
 
 long long parameter_count(const PipelineSpec& spec, const PluginRegistry& registry) {
-  RunContext context{spec, registry, {}, {}, {}};
+  RunContext context{spec, registry, {}, {}, {}, -1};
   build_model(context);
   long long n = 0;
   for (const Parameter* p : context.flow->parameters()) n += p->value.size();
@@ -213,22 +192,6 @@ int run_with_variants(const GlobalOptions& global, const PipelineOptions& option
   return 0;
 }
 
-void run_stage(RunContext& context, const StageSpec& stage, std::size_t i) {
-  if (stage.kind == "train") {
-    run_train_stage(context, stage, i);
-  } else if (stage.kind == "sample") {
-    run_sample_stage(context, stage, i);
-  } else if (stage.kind == "analyze") {
-    run_analyze_stage(context, stage, i);
-  } else {  // report: the catalog has no other stage kinds
-    const std::string& title = stage.params.text("title");
-    const int figures =
-        report::write_run_report(context.dir, title.empty() ? context.spec.name : title);
-    fmt::print("stage {} (report): {} with {} figures\n", i, (context.dir / "report.html").string(),
-               figures);
-  }
-}
-
 }  // namespace
 
 int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
@@ -240,22 +203,6 @@ int validate_pipeline(const GlobalOptions& global, const PipelineOptions& option
     fmt::print("ok: {}\n", summary(spec));
     return 0;
   });
-}
-
-// A finished train stage left its flow in flow.ckpt; the later stages must start from it, never
-// silently from the untrained flow.
-static void restore_trained_flow(RunContext& context, const std::vector<std::size_t>& done) {
-  const fs::path file = context.dir / "flow.ckpt";
-  if (fs::exists(file)) {
-    restore(context.flow->parameters(), read_checkpoint(file).parameters, file);
-    return;
-  }
-  for (const std::size_t i : done)
-    if (i < context.spec.stages.size() && context.spec.stages[i].kind == "train")
-      throw std::runtime_error(fmt::format(
-          "{}: missing, though stage {} (train) is marked completed in {}; remove that stage's "
-          "line from stages.done to train again",
-          file.string(), i, (context.dir / "stages.done").string()));
 }
 
 int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
@@ -279,34 +226,15 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
                                   : load_pipeline(options.pipeline, options.overrides, registry);
     check_runnable(spec, registry);  // before the directory exists: an error leaves nothing behind
     RunContext context{
-        spec, registry, resuming ? options.resume : directory_path(options.out), {}, {}};
+        spec, registry, resuming ? options.resume : directory_path(options.out), {}, {}, -1};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     if (!spec.variants.empty())
       return run_with_variants(global, options, spec, registry, context.dir, std::move(lock));
     build_model(context);
     if (!resuming) lock = create_run_directory(context.dir, spec, registry);
-    const auto done = completed_stages(context.dir);
-    if (resuming) restore_trained_flow(context, done);
     fmt::print("{}\nrun directory: {}\n", summary(spec), context.dir.string());
     install_stop_handlers();
-
-    for (std::size_t i = 0; i < spec.stages.size(); ++i) {
-      const auto& stage = spec.stages[i];
-      if (std::find(done.begin(), done.end(), i) != done.end()) {
-        fmt::print("stage {} ({}): already completed\n", i, stage.kind);
-        continue;
-      }
-      stop_point(context, fmt::format("stopped before stage {} ({})", i, stage.kind));
-      try {
-        run_stage(context, stage, i);
-      } catch (const WriteError& e) {
-        throw WriteError(fmt::format(
-            "{}\nThe run stopped at its last consistent state; once the file can be written, "
-            "continue with: neuralrg run --resume {}",
-            e.what(), context.dir.string()));
-      }
-      mark_stage_completed(context.dir, i);
-    }
+    run_stages(context, resuming);
     return 0;
   });
 }

@@ -31,7 +31,7 @@ void check_flow_from(RunContext& context, const Params& stage) {
 }
 
 void check_one(const PipelineSpec& spec, const PluginRegistry& registry) {
-  RunContext context{spec, registry, {}, {}, {}};
+  RunContext context{spec, registry, {}, {}, {}, -1};
   build_model(context);
   for (const auto& stage : spec.stages)
     if (stage.params.resolved().find("flow_from") && !stage.params.text("flow_from").empty())

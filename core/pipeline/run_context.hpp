@@ -18,6 +18,8 @@ struct RunContext {
   std::filesystem::path dir;
   std::unique_ptr<Target> target;
   std::unique_ptr<Flow> flow;
+  /// The epoch a train stage is at (or -1), so an error from a plugin can say when it happened.
+  long long epoch;
 };
 
 /// Instantiates the target and the flow of `spec` (fresh weights from the seed).

@@ -1,5 +1,10 @@
 #include "pipeline/stage_catalog.hpp"
 
+#include "pipeline/stages/analyze_stage.hpp"
+#include "pipeline/stages/report_stage.hpp"
+#include "pipeline/stages/sample_stage.hpp"
+#include "pipeline/stages/train_stage.hpp"
+
 namespace neuralrg {
 namespace {
 
@@ -7,7 +12,8 @@ StageKind train_stage() {
   StageKind k{"train",
               "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
               {},
-              {{"optimizer", PluginKind::Optimizer, ""}}};
+              {{"optimizer", PluginKind::Optimizer, ""}},
+              run_train_stage};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
   s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);
@@ -35,7 +41,8 @@ StageKind sample_stage() {
   StageKind k{"sample",
               "Markov chain Monte Carlo in latent or physical space, with observables.",
               {},
-              {{"sampler", PluginKind::Sampler, ""}}};
+              {{"sampler", PluginKind::Sampler, ""}},
+              run_sample_stage};
   Schema& s = k.schema;
   s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, step_size: 0.2}.");
   s.choice("space", "latent", {"latent", "physical"},
@@ -59,7 +66,8 @@ StageKind analyze_stage() {
               "Response maps, mutual information, per-scale latent statistics and sample grids, "
               "on configurations from Markov chains on the target.",
               {},
-              {{"sampler", PluginKind::Sampler, "{plugin: hmc, adapt: true}"}}};
+              {{"sampler", PluginKind::Sampler, "{plugin: hmc, adapt: true}"}},
+              run_analyze_stage};
   Schema& s = k.schema;
   s.map("sampler", false,
         "Sampler of the chains whose final configurations x ~ π are analysed (default "
@@ -85,7 +93,8 @@ StageKind analyze_stage() {
 }
 
 StageKind report_stage() {
-  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {}};
+  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {},
+              run_report_stage};
   k.schema.text("title", "", "Report title (default: the pipeline name).");
   return k;
 }

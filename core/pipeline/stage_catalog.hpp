@@ -10,6 +10,12 @@
 
 namespace neuralrg {
 
+struct RunContext;
+struct StageSpec;
+
+/// Runs stage `index` of the context's pipeline (validated against the kind's schema).
+using StageRun = void (*)(RunContext& context, const StageSpec& stage, std::size_t index);
+
 /// A plugin section nested in a stage. The stage talks to the plugin through its interface only.
 struct PluginSection {
   std::string key;  ///< e.g. "optimizer"
@@ -17,12 +23,14 @@ struct PluginSection {
   std::string default_yaml;  ///< The section used when absent (YAML); empty = required.
 };
 
-/// One stage kind: its schema and the plugin sections nested in it.
+/// One stage kind: its schema, the plugin sections nested in it, and what runs it. Adding a stage
+/// kind is its own file in stages/ plus one entry in stage_catalog().
 struct StageKind {
   std::string name;
   std::string doc;
   Schema schema;
   std::vector<PluginSection> plugin_sections;
+  StageRun run = nullptr;
 };
 
 /// All stage kinds, in documentation order.

@@ -188,7 +188,7 @@ TEST_CASE("flow_from rebuilds the source run's flow, random masks included, what
            "stages:\n  - sample: {sampler: {plugin: hmc}, flow_from: " +
            (tmp.path / "trained").string() + "}\n";
     const PipelineSpec spec = load_pipeline(tmp.write("s.yaml", yaml), {}, test::plugins());
-    RunContext ctx{spec, test::plugins(), tmp.path, nullptr, nullptr};
+    RunContext ctx{spec, test::plugins(), tmp.path, nullptr, nullptr, -1};
     build_model(ctx);
     load_flow_from(ctx, spec.stages[0].params);
     Tape tape;

@@ -48,7 +48,8 @@ TEST_CASE("a measure() that leaves a declared column unfilled is refused, naming
 TEST_CASE("an exception from plugin code names the plugin and the method") {
   const auto r = run_with("{plugin: fixture_throwing}", kBlock, kTrain);
   CHECK(r.status == 1);
-  CHECK(contains(r.err, "error: target 'fixture_throwing' energy: no energy today"));
+  CHECK(contains(r.err, "error: stage 0 (train), epoch 0: target 'fixture_throwing' energy: no "
+                        "energy today"));
 }
 
 TEST_CASE("a block whose log-det is not one column is refused by the bijector base class") {

@@ -15,6 +15,7 @@
 
 #include "autodiff/parallel.hpp"
 #include "pipeline/checkpoint.hpp"
+#include "pipeline/stages/train_files.hpp"
 #include "pipeline/stages/train_statistics.hpp"
 #include "report/progress.hpp"
 #include "report/training_summary.hpp"
@@ -39,20 +40,6 @@ double scheduled_lr(const Params& p, double base, long long epoch) {
     return base * std::pow(p.real("lr_step_factor"),
                            static_cast<double>(epoch / p.integer("lr_step_every")));
   return base;
-}
-
-fs::path checkpoint_name(const fs::path& dir, long long epoch) {
-  return dir / fmt::format("epoch-{:08d}.ckpt", epoch);
-}
-
-std::vector<fs::path> existing_checkpoints(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".ckpt") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 // Every cell of a metrics row is a number or empty (the exact columns of targets without exact
@@ -97,14 +84,6 @@ double cell(const std::string& row, std::size_t k) {
   return std::stod(row.substr(begin, row.find(',', begin) - begin));
 }
 
-long long epoch_of_name(const fs::path& file) {
-  long long epoch = -1;
-  const std::string stem = file.stem().string();  // epoch-00000012
-  std::from_chars(stem.data() + std::min<std::size_t>(6, stem.size()), stem.data() + stem.size(),
-                  epoch);
-  return epoch;
-}
-
 struct ResumePoint {
   long long epoch = 0;
   fs::path file;
@@ -117,12 +96,12 @@ std::optional<ResumePoint> restore_newest_usable(const fs::path& checkpoints, lo
                                                  std::uint64_t seed, std::size_t metrics_rows,
                                                  const std::vector<Parameter*>& params,
                                                  Optimizer& optimizer) {
-  const auto saved = existing_checkpoints(checkpoints);
+  const auto saved = train_checkpoints(checkpoints);
   std::vector<std::string> refused;
   for (auto file = saved.rbegin(); file != saved.rend(); ++file) {
     try {
       const Checkpoint c = read_checkpoint(*file);
-      if (c.epoch != epoch_of_name(*file) || c.epoch > epochs || c.seed != seed)
+      if (c.epoch != train_checkpoint_epoch(*file) || c.epoch > epochs || c.seed != seed)
         throw std::runtime_error(fmt::format(
             "{}: holds epoch {} and seed {}; its name, the pipeline's {} epochs and seed {} "
             "disagree",
@@ -235,10 +214,10 @@ struct CheckpointStore {
   void save(long long completed, AppendFile& metrics, const std::vector<Parameter*>& params,
             const Optimizer& optimizer) {
     metrics.sync();  // the rows a checkpoint covers reach the disk before it does
-    write_checkpoint(checkpoint_name(folder, completed),
+    write_checkpoint(train_checkpoint_file(folder, completed),
                      {completed, seed, snapshot(params), optimizer.state()});
     saved_epoch = completed;
-    auto all = existing_checkpoints(folder);
+    auto all = train_checkpoints(folder);
     for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
   }
   [[noreturn]] void interrupt(long long completed, AppendFile& metrics,
@@ -250,8 +229,8 @@ struct CheckpointStore {
         completed, epochs, saved_epoch, run_dir.string()));
   }
   [[noreturn]] void diverged(const std::string& reason, long long epoch) const {
-    if (saved_epoch == epoch) fs::remove(checkpoint_name(folder, epoch));
-    const auto all = existing_checkpoints(folder);
+    if (saved_epoch == epoch) fs::remove(train_checkpoint_file(folder, epoch));
+    const auto all = train_checkpoints(folder);
     throw std::runtime_error(fmt::format(
         "train: {}; stopped before updating. {} Try a smaller lr or clip_grad_norm.",
         fmt::format(fmt::runtime(reason), epoch),
@@ -295,9 +274,8 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const long long epochs = p.integer("epochs");
   const Index batch = static_cast<Index>(p.integer("batch"));
   const long long every = p.integer("checkpoint_every");
-  const std::string suffix = index == 0 ? "" : fmt::format("-stage{}", index);
-  const fs::path metrics_file = ctx.dir / fmt::format("metrics{}.csv", suffix);
-  const fs::path checkpoints = ctx.dir / fmt::format("checkpoints{}", suffix);
+  const fs::path metrics_file = train_metrics_file(ctx.dir, index);
+  const fs::path checkpoints = train_checkpoint_dir(ctx.dir, index);
   const std::string stream = fmt::format("train{}", index);
   fs::create_directories(checkpoints);
 
@@ -322,6 +300,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
 
   LossStatistics stats{};
   for (long long epoch = start; epoch < epochs; ++epoch) {
+    ctx.epoch = epoch;
     const double lr = scheduled_lr(p, base_lr, epoch);
     reducer.prepare(params, runner.chunks(batch));
     runner.run(batch, [&](Index chunk, Index begin, Index end, Tape& tape) {
