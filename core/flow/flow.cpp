@@ -18,10 +18,14 @@ Var Flow::bare_log_prob(Var x) const {
   return add(prior_->log_prob(t.value), t.log_det);
 }
 
+Var Flow::symmetrized_log_prob(Var bare_at_x, Var bare_at_minus_x) {
+  return shift(logsumexp_rows(concat_cols(bare_at_x, bare_at_minus_x)),
+               -std::numbers::ln2_v<Scalar>);
+}
+
 Var Flow::log_prob(Var x) const {
   if (!z2_) return bare_log_prob(x);
-  Var both = concat_cols(bare_log_prob(x), bare_log_prob(neg(x)));
-  return shift(logsumexp_rows(both), -std::numbers::ln2_v<Scalar>);
+  return symmetrized_log_prob(bare_log_prob(x), bare_log_prob(neg(x)));
 }
 
 FlowSample Flow::sample(Tape& tape, Index rows, Rng& rng) const {
@@ -32,8 +36,7 @@ FlowSample Flow::sample(Tape& tape, Index rows, Rng& rng) const {
   Var log_q = sub(prior_->log_prob(z), g.log_det);
   if (!z2_) return {g.value, log_q, z};
   // q_sym(±x) = ½[q(x) + q(−x)] for both signs, so one inference pass of −x suffices.
-  Var both = concat_cols(log_q, bare_log_prob(neg(g.value)));
-  Var log_q_sym = shift(logsumexp_rows(both), -std::numbers::ln2_v<Scalar>);
+  Var log_q_sym = symmetrized_log_prob(log_q, bare_log_prob(neg(g.value)));
   Var signs = tape.filled(rows, 1, 1);
   for (Index r = 0; r < rows; ++r)
     if (rng.uniform() < 0.5) signs.value()(r, 0) = -1;

@@ -31,6 +31,8 @@ class Flow {
   Transformed forward(Var z) const { return hierarchy_->forward(z); }
   /// ln p(z) per row.
   Var prior_log_prob(Var z) const { return prior_->log_prob(z); }
+  /// ln ½[q₀(x) + q₀(−x)] per row from the bare flow's ln q₀ at x and at −x.
+  static Var symmetrized_log_prob(Var bare_at_x, Var bare_at_minus_x);
 
   std::vector<Parameter*> parameters() const;
   const Hierarchy& hierarchy() const { return *hierarchy_; }

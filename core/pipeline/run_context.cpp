@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-#include "flow/flow_builder.hpp"
+#include "pipeline/flow_builder.hpp"
 
 namespace neuralrg {
 

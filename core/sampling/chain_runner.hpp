@@ -7,7 +7,7 @@
 
 #include "neuralrg/sampler.hpp"
 #include "neuralrg/target.hpp"
-#include "physics/time_series.hpp"
+#include "analysis/time_series.hpp"
 
 namespace neuralrg {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "config/yaml_document.hpp"
-#include "flow/flow_builder.hpp"
+#include "pipeline/flow_builder.hpp"
 #include "pipeline/stage_catalog.hpp"
 #include "support/random_matrix.hpp"
 #include "plugin/plugin_loader.hpp"

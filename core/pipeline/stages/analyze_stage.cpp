@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analysis/flow_estimators.hpp"
 #include "analysis/moments.hpp"
 #include "analysis/mutual_information.hpp"
 #include "pipeline/stages/stage_chains.hpp"
@@ -16,8 +17,6 @@ namespace neuralrg {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr Index kChunkRows = 64;  // rows per tape: bounds memory at any lattice size
 
 // The lattice as a picture: rows × cols with site r·cols + c at (r, c); a chain is one row.
 std::pair<Index, Index> picture_shape(const Target& target) {
@@ -30,90 +29,6 @@ Matrix as_picture(const Eigen::Ref<const Matrix>& row, std::pair<Index, Index> s
   for (Index r = 0; r < shape.first; ++r)
     for (Index c = 0; c < shape.second; ++c) m(r, c) = row(0, r * shape.second + c);
   return m;
-}
-
-// z = g⁻¹(x). With the Z₂-symmetrised flow q(x) = ½[q₀(x) + q₀(−x)], x is first replaced by
-// s·x with the sign s drawn with probability q₀(s·x) / [q₀(x) + q₀(−x)]: then z ~ p exactly when
-// x ~ q, whereas g⁻¹ of the half of x the bare flow does not cover lands far out in the prior's
-// tails. Flips those rows of x in place (so x stays paired with z) and returns z; `log_q`
-// receives ln q(x) of the (symmetrised) flow per row.
-Matrix orient_and_invert(const Flow& flow, Matrix& x, Rng& rng, Eigen::VectorXd& log_q) {
-  Matrix z(x.rows(), x.cols());
-  log_q.resize(x.rows());
-  Tape tape;
-  for (Index begin = 0; begin < x.rows(); begin += kChunkRows) {
-    const Index rows = std::min(kChunkRows, x.rows() - begin);
-    tape.reset();
-    tape.freeze_parameters(true);
-    auto bare = [&](const Matrix& in) {
-      Transformed t = flow.inverse(tape.constant(in));
-      const Matrix log_q = add(flow.prior_log_prob(t.value), t.log_det).value();
-      return std::pair{Matrix(t.value.value()), log_q};
-    };
-    Matrix block = x.middleRows(begin, rows);
-    auto [z_plus, lq_plus] = bare(block);
-    log_q.segment(begin, rows) = lq_plus.col(0).cast<double>();
-    if (flow.symmetrized()) {
-      auto [z_minus, lq_minus] = bare(-block);
-      for (Index r = 0; r < rows; ++r) {
-        const double hi = std::max(lq_plus(r, 0), lq_minus(r, 0));
-        log_q(begin + r) = hi +
-                           std::log(std::exp(lq_plus(r, 0) - hi) + std::exp(lq_minus(r, 0) - hi)) -
-                           std::log(2.0);
-        const double p_minus = 1 / (1 + std::exp(lq_plus(r, 0) - lq_minus(r, 0)));
-        if (rng.uniform() < p_minus) {
-          z_plus.row(r) = z_minus.row(r);
-          x.row(begin + r) *= -1;
-        }
-      }
-    }
-    z.middleRows(begin, rows) = z_plus;
-  }
-  return z;
-}
-
-// KL(π‖q) = E_π[ln π − ln q] = E_π[−E(x) − ln q(x)] + F with F = −ln Z exact: the mass-covering
-// divergence, which the training's reverse KL (bound − F) cannot see. Independent chains, so the
-// error is the plain standard error of the mean.
-struct Estimate {
-  double mean, stderr_;
-};
-
-Estimate forward_kl(const Target& target, const Matrix& x, const Eigen::VectorXd& log_q,
-                    double free_energy) {
-  Eigen::VectorXd d(x.rows());
-  Tape tape;
-  for (Index begin = 0; begin < x.rows(); begin += kChunkRows) {
-    const Index rows = std::min(kChunkRows, x.rows() - begin);
-    tape.reset();
-    const Matrix energy = target.energy(tape.constant(x.middleRows(begin, rows))).value();
-    d.segment(begin, rows) = -energy.col(0).cast<double>() - log_q.segment(begin, rows);
-  }
-  d.array() += free_energy;
-  const double n = static_cast<double>(d.size()), mean = d.mean();
-  return {mean, n > 1 ? std::sqrt((d.array() - mean).square().sum() / (n - 1) / n) : std::nan("")};
-}
-
-// E_x[∂z_i/∂x] for each latent site i in `sites`: one inference pass per chunk, then one backward
-// pass per site seeded with that site's column.
-std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vector<Index>& sites) {
-  std::vector<Matrix> sum(sites.size(), Matrix::Zero(1, x.cols()));
-  Tape tape;
-  for (Index begin = 0; begin < x.rows(); begin += kChunkRows) {
-    const Index rows = std::min(kChunkRows, x.rows() - begin);
-    tape.reset();
-    tape.freeze_parameters(true);
-    Var in = tape.input(x.middleRows(begin, rows));
-    Var z = flow.inverse(in).value;
-    for (std::size_t k = 0; k < sites.size(); ++k) {
-      Matrix seed = Matrix::Zero(rows, x.cols());
-      seed.col(sites[k]).setOnes();
-      tape.backward(z, seed);
-      sum[k] += in.adjoint().colwise().sum();
-    }
-  }
-  for (auto& s : sum) s /= static_cast<double>(x.rows());
-  return sum;
 }
 
 // I(v_0; v_j) for every site j (0 at j = 0), each pair independent so threads cannot change it.
@@ -174,11 +89,11 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   Matrix oriented = x;
   Rng orient_rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.orient", index));
   Eigen::VectorXd log_q;
-  const Matrix z = orient_and_invert(flow, oriented, orient_rng, log_q);
+  const Matrix z = analysis::orient_and_invert(flow, oriented, orient_rng, log_q);
   const std::string stopped = fmt::format("analyze{}: interrupted", index);
   stop_point(ctx, stopped);
   if (const auto f = ctx.target->exact_free_energy()) {
-    const Estimate kl = forward_kl(*ctx.target, x, log_q, *f);
+    const analysis::Estimate kl = analysis::forward_kl(*ctx.target, x, log_q, *f);
     const double sites = static_cast<double>(x.cols());
     write_file_atomic(dir / "divergence.csv",
                       fmt::format("quantity,value,stderr\nforward_kl,{:.8g},{:.4g}\n"
@@ -197,7 +112,7 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
         if (plan.site_scale[static_cast<std::size_t>(s)] == level && top.size() < 4)
           top.push_back(s);
     const Index m = std::min<Index>(x.rows(), p.integer("response_samples"));
-    const auto maps = responses(flow, oriented.topRows(m), top);
+    const auto maps = analysis::responses(flow, oriented.topRows(m), top);
     for (std::size_t k = 0; k < top.size(); ++k)
       write_file_atomic(dir / fmt::format("response-{}.csv", top[k]),
                         csv_matrix_text(as_picture(maps[k], shape)));

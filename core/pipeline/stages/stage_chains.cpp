@@ -4,7 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "config/yaml_document.hpp"
-#include "flow/flow_builder.hpp"
+#include "pipeline/flow_builder.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "sampling/sampling_spaces.hpp"
 

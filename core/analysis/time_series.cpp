@@ -1,4 +1,4 @@
-#include "physics/time_series.hpp"
+#include "analysis/time_series.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "flow/flow_builder.hpp"
+#include "pipeline/flow_builder.hpp"
 
 namespace neuralrg {
 

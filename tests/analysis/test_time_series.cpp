@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "neuralrg/rng.hpp"
-#include "physics/time_series.hpp"
+#include "analysis/time_series.hpp"
 
 using namespace neuralrg;
 
