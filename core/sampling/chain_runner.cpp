@@ -7,8 +7,8 @@
 
 namespace neuralrg {
 
-ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Target& target,
-                       const ToPhysical& to_physical, const ChainOptions& o) {
+ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
+                       const ChainOptions& o) {
   const Index n_chunks = (o.chains + o.chunk - 1) / o.chunk;
   const auto observables = target.observables();
   const std::size_t n_obs = observables.size();
@@ -54,7 +54,7 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
       sampler.sweep(space, chunk, rng);
       if (measure) {
         Matrix& x = physical[static_cast<std::size_t>(c)];
-        to_physical(chunk.state, x);
+        space.to_physical(chunk.state, x);
         target.measure(x, rng, measured[static_cast<std::size_t>(c)]);
       }
     });
@@ -102,7 +102,7 @@ ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Targe
   result.final_x.resize(o.chains, space.dim());
   for (Index c = 0; c < n_chunks; ++c) {
     Matrix& x = physical[static_cast<std::size_t>(c)];
-    to_physical(chunks[static_cast<std::size_t>(c)].state, x);
+    space.to_physical(chunks[static_cast<std::size_t>(c)].state, x);
     result.final_x.middleRows(c * o.chunk, rows_of(c)) = x;
   }
   return result;

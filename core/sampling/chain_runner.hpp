@@ -8,6 +8,7 @@
 #include "neuralrg/sampler.hpp"
 #include "neuralrg/target.hpp"
 #include "analysis/time_series.hpp"
+#include "sampling/sampling_spaces.hpp"
 
 namespace neuralrg {
 
@@ -50,12 +51,9 @@ struct ChainResult {
   Matrix final_x;          ///< Physical configurations of the chains at the end.
 };
 
-/// Maps chain states to physical x (identity in physical space, g(z) in latent space).
-using ToPhysical = std::function<void(const Matrix& state, Matrix& x)>;
-
 /// Initialises every chain from space.propose(), runs warmup + sweeps sweeps, and measures the
 /// target's observables every measure_every sweeps after warm-up.
-ChainResult run_chains(const SamplingSpace& space, Sampler& sampler, const Target& target,
-                       const ToPhysical& to_physical, const ChainOptions& options);
+ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
+                       const ChainOptions& options);
 
 }  // namespace neuralrg

@@ -8,7 +8,15 @@
 
 namespace neuralrg {
 
-class LatentSpace final : public SamplingSpace {
+/// A sampling space as the host runs chains in it: besides what a sampler sees, how a state
+/// becomes a physical configuration (for measurements and pictures).
+class ChainSpace : public SamplingSpace {
+ public:
+  /// x (rows × sites) of the states (rows × dim()).
+  virtual void to_physical(const Matrix& state, Matrix& x) const = 0;
+};
+
+class LatentSpace final : public ChainSpace {
  public:
   LatentSpace(const Flow& flow, const Target& target) : flow_(flow), target_(target) {}
   std::string_view name() const override { return "latent"; }
@@ -17,14 +25,14 @@ class LatentSpace final : public SamplingSpace {
   /// Draws z from the prior; log_proposal = ln p(z).
   void propose(Rng& rng, Matrix& z, Matrix& log_proposal) const override;
   /// x = g(z).
-  void to_physical(const Matrix& z, Matrix& x) const;
+  void to_physical(const Matrix& z, Matrix& x) const override;
 
  private:
   const Flow& flow_;
   const Target& target_;
 };
 
-class PhysicalSpace final : public SamplingSpace {
+class PhysicalSpace final : public ChainSpace {
  public:
   PhysicalSpace(const Flow& flow, const Target& target) : flow_(flow), target_(target) {}
   std::string_view name() const override { return "physical"; }
@@ -32,6 +40,8 @@ class PhysicalSpace final : public SamplingSpace {
   void energy(const Matrix& x, Matrix& energy, Matrix* grad) const override;
   /// Draws x from the flow (symmetrised if the flow is); log_proposal = ln q(x).
   void propose(Rng& rng, Matrix& x, Matrix& log_proposal) const override;
+  /// The states are configurations already.
+  void to_physical(const Matrix& x, Matrix& out) const override { out = x; }
 
  private:
   const Flow& flow_;

@@ -60,24 +60,15 @@ Trained train(double beta) {
 }
 
 // Largest deviation from the exact values in units of the error bar.
-double worst_deviation(const Trained& t, const SamplingSpace& space, Sampler& sampler,
+double worst_deviation(const Trained& t, const ChainSpace& space, Sampler& sampler,
                        const physics::IsingEnumeration& exact, long long sweeps = 150) {
-  const LatentSpace latent(*t.flow, *t.target);
   ChainOptions o;
   o.chains = 48;
   o.chunk = 24;
   o.warmup = 30;
   o.sweeps = sweeps;
   o.seed = 9;
-  const ChainResult r = run_chains(
-      space, sampler, *t.target,
-      [&](const Matrix& s, Matrix& x) {
-        if (space.name() == "latent")
-          latent.to_physical(s, x);
-        else
-          x = s;
-      },
-      o);
+  const ChainResult r = run_chains(space, sampler, *t.target, o);
   double worst = 0;
   for (const auto& obs : r.observables) {
     const double truth = obs.name == "structure_factor" ? exact.structure_factor

@@ -43,19 +43,13 @@ ChainResult run_sampler_chains(const RunContext& ctx, const StageSpec& stage,
   const bool in_latent = stage.params.text("space") == "latent";
   const LatentSpace latent(*ctx.flow, *ctx.target);
   const PhysicalSpace physical(*ctx.flow, *ctx.target);
-  const SamplingSpace& space = in_latent ? static_cast<const SamplingSpace&>(latent) : physical;
-  const ToPhysical to_x = [&](const Matrix& state, Matrix& x) {
-    if (in_latent)
-      latent.to_physical(state, x);
-    else
-      x = state;
-  };
+  const ChainSpace& space = in_latent ? static_cast<const ChainSpace&>(latent) : physical;
   ChainOptions stoppable = options;
   stoppable.before_sweep = [&](long long sweep) {
     stop_point(ctx, fmt::format("{}: interrupted at sweep {} of {}", options.stream, sweep,
                                 options.warmup + options.sweeps));
   };
-  return run_chains(space, *sampler, *ctx.target, to_x, stoppable);
+  return run_chains(space, *sampler, *ctx.target, stoppable);
 }
 
 }  // namespace neuralrg
