@@ -23,6 +23,11 @@ StageKind train_stage() {
   s.integer("lr_step_every", 1000, "Epochs between decays of the step schedule.")
       .range(1, std::nullopt);
   s.real("lr_step_factor", 0.5, "Factor of each step-schedule decay.").range(0, 1);
+  s.real("reference_free_energy", std::nullopt,
+         "A known −ln Z (whole lattice) for a target without an exact one: relative errors are "
+         "computed against it. none: the bound and the importance-sampling estimate stand alone.")
+      .keywords({"none"})
+      .default_text = "none";
   s.real("clip_grad_norm", 0.0, "Clip the global gradient norm to this value (0 = off).")
       .range(0, std::nullopt);
   s.integer("checkpoint_every", 100, "Epochs between checkpoints (0 = only at the end).")

@@ -47,144 +47,185 @@ std::string cell(double v, const char* format = "{:.6g}") {
   return std::isfinite(v) ? fmt::format(fmt::runtime(format), v) : std::string();
 }
 
-}  // namespace
+// A page body with its figures counted.
+struct Figures {
+  std::string body;
+  int count = 0;
+  void add(const std::string& svg, const std::string& caption) {
+    body += figure_html(svg, caption);
+    ++count;
+  }
+};
 
-int write_comparison(const fs::path& run_dir, const std::string& title,
-                     const std::vector<VariantRow>& variants) {
-  const double nan = std::nan("");
+// What the comparison reads from each variant's run directory.
+struct Summaries {
   std::vector<TrainingSummary> training;
   std::vector<std::vector<double>> epochs;
   std::vector<std::map<int, SamplingSummary>> sampling;
-  std::vector<int> sample_stages;
+  std::vector<int> sample_stages;  ///< Every sample stage any variant has, in order.
+
+  // The stage's summary in variant i, or NaNs.
+  SamplingSummary stage(std::size_t i, int s) const {
+    const auto it = sampling[i].find(s);
+    const double nan = std::nan("");
+    return it == sampling[i].end() ? SamplingSummary{"", nan, nan, nan} : it->second;
+  }
+};
+
+Summaries summarize(const std::vector<VariantRow>& variants) {
+  Summaries out;
   for (const auto& v : variants) {
     const fs::path metrics = v.dir / "metrics.csv";
     const CsvTable t = fs::exists(metrics) ? read_csv(metrics) : CsvTable{};
-    training.push_back(summarize_training(t));
-    epochs.push_back(t.numbers("epoch"));
-    sampling.push_back(summarize_sampling(v.dir));
-    for (const auto& [stage, _] : sampling.back())
-      if (std::find(sample_stages.begin(), sample_stages.end(), stage) == sample_stages.end())
-        sample_stages.push_back(stage);
+    out.training.push_back(summarize_training(t));
+    out.epochs.push_back(t.numbers("epoch"));
+    out.sampling.push_back(summarize_sampling(v.dir));
+    for (const auto& [stage, _] : out.sampling.back())
+      if (std::find(out.sample_stages.begin(), out.sample_stages.end(), stage) ==
+          out.sample_stages.end())
+        out.sample_stages.push_back(stage);
   }
-  std::sort(sample_stages.begin(), sample_stages.end());
+  std::sort(out.sample_stages.begin(), out.sample_stages.end());
+  return out;
+}
 
+std::string status_text(const VariantRow& v) {
+  return v.status == 0 ? "completed" : fmt::format("failed ({})", v.status);
+}
+
+// The bound and the importance-sampling estimate stand beside the relative errors, which exist
+// only for targets with an exact (or reference) free energy.
+std::string comparison_csv(const std::vector<VariantRow>& variants, const Summaries& sum) {
   std::string csv =
       "variant,status,final_relative_error,best_relative_error,parameters,"
-      "seconds_per_epoch,ess";
-  for (int s : sample_stages)
+      "seconds_per_epoch,ess,final_bound,final_free_energy_is";
+  for (int s : sum.sample_stages)
     csv += fmt::format(",stage{0}_acceptance,stage{0}_tau_int,stage{0}_r_hat", s);
   csv += "\n";
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const auto& t = sum.training[i];
+    csv += fmt::format("{},{},{},{},{},{},{},{},{}", variants[i].name, status_text(variants[i]),
+                       cell(t.final_relative_error), cell(t.best_relative_error),
+                       variants[i].parameters, cell(t.seconds_per_epoch), cell(t.final_ess),
+                       cell(t.final_bound, "{:.10g}"), cell(t.final_free_energy_is, "{:.10g}"));
+    for (int s : sum.sample_stages) {
+      const SamplingSummary st = sum.stage(i, s);
+      csv += fmt::format(",{},{},{}", cell(st.acceptance), cell(st.tau_int), cell(st.r_hat));
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+std::string comparison_table(const fs::path& run_dir, const std::vector<VariantRow>& variants,
+                             const Summaries& sum) {
   std::string table =
       "<table><tr><th>variant</th><th>status</th><th>final relative error</th>"
-      "<th>best relative error</th><th>parameters</th><th>seconds/epoch</th>"
-      "<th>ESS/batch</th>";
-  for (int s : sample_stages)
+      "<th>best relative error</th><th>final bound</th><th>importance-sampling F</th>"
+      "<th>parameters</th><th>seconds/epoch</th><th>ESS/batch</th>";
+  for (int s : sum.sample_stages)
     table +=
         fmt::format("<th>stage {0} acceptance</th><th>stage {0} τ_int</th><th>stage {0} R̂</th>", s);
   table += "<th>report</th></tr>\n";
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const auto& v = variants[i];
-    const auto& t = training[i];
-    const std::string status = v.status == 0 ? "completed" : fmt::format("failed ({})", v.status);
-    csv += fmt::format("{},{},{},{},{},{},{}", v.name, status, cell(t.final_relative_error),
-                       cell(t.best_relative_error), v.parameters, cell(t.seconds_per_epoch),
-                       cell(t.final_ess));
+    const auto& t = sum.training[i];
     table += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td>{}</td>",
-        escape(v.name), status, cell(t.final_relative_error, "{:.3e}"),
-        cell(t.best_relative_error, "{:.3e}"), v.parameters, cell(t.seconds_per_epoch, "{:.3g}"),
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td>{}</td>",
+        escape(v.name), status_text(v), cell(t.final_relative_error, "{:.3e}"),
+        cell(t.best_relative_error, "{:.3e}"), cell(t.final_bound, "{:.6f}"),
+        cell(t.final_free_energy_is, "{:.6f}"), v.parameters, cell(t.seconds_per_epoch, "{:.3g}"),
         cell(t.final_ess, "{:.3f}"));
-    for (int s : sample_stages) {
-      const auto it = sampling[i].find(s);
-      const double a = it == sampling[i].end() ? nan : it->second.acceptance;
-      const double tau = it == sampling[i].end() ? nan : it->second.tau_int;
-      const double r_hat = it == sampling[i].end() ? nan : it->second.r_hat;
-      csv += fmt::format(",{},{},{}", cell(a), cell(tau), cell(r_hat));
-      table += fmt::format("<td>{}</td><td>{}</td><td>{}</td>", cell(a, "{:.3f}"),
-                           cell(tau, "{:.3g}"), cell(r_hat, "{:.3f}"));
+    for (int s : sum.sample_stages) {
+      const SamplingSummary st = sum.stage(i, s);
+      table += fmt::format("<td>{}</td><td>{}</td><td>{}</td>", cell(st.acceptance, "{:.3f}"),
+                           cell(st.tau_int, "{:.3g}"), cell(st.r_hat, "{:.3f}"));
     }
     const fs::path report = v.dir / "report.html";
     table += fs::exists(report) ? fmt::format("<td><a href=\"{}\">report</a></td>",
                                               escape(fs::relative(report, run_dir).string()))
                                 : "<td>—</td>";
-    csv += "\n";
     table += "</tr>\n";
   }
-  table += "</table>\n";
-  write_file_atomic(run_dir / "comparison.csv", csv);
+  return table + "</table>\n";
+}
 
-  std::string body = fmt::format(
-      "<p>{} variants; final and best values are running means over "
-      "2 % of each variant's epochs.</p>\n{}",
-      variants.size(), table);
-  int figures = 0;
-  auto add = [&](const std::string& svg, const std::string& caption) {
-    body += figure_html(svg, caption);
-    ++figures;
-  };
-  LinePlot curves{"Learning curves",
-                  "epoch",
-                  "relative error of the bound (running mean)",
-                  {},
-                  {},
-                  true,
-                  {},
-                  {},
-                  {}};
-  LinePlot ess{"Effective sample size",
-               "epoch",
-               "ESS / batch size (running mean)",
-               {},
-               {},
-               false,
-               {},
-               0.0,
-               1.0};
-  std::vector<std::string> names;
-  Series final_error{"final", {}, {}, {}, true}, best_error{"best", {}, {}, {}, true};
+// Learning curves, ESS, final errors (or bounds, without an exact free energy) and speed.
+void training_figures(const std::vector<VariantRow>& variants, const Summaries& sum,
+                      const std::vector<std::string>& names, Figures& out) {
+  const bool relative = std::any_of(sum.training.begin(), sum.training.end(), [](const auto& t) {
+    return std::isfinite(t.free_energy_exact);
+  });
+  LinePlot curves{"Learning curves", "epoch",
+                  relative ? "relative error of the bound (running mean)"
+                           : "variational bound (running mean)",
+                  {}, {}, relative, {}, {}, {}};
+  LinePlot ess{"Effective sample size", "epoch", "ESS / batch size (running mean)", {}, {}, false,
+               {}, 0.0, 1.0};
+  Series final_value{"final", {}, {}, {}, true}, best_error{"best", {}, {}, {}, true};
   Series speed{"", {}, {}, {}, true};
   for (std::size_t i = 0; i < variants.size(); ++i) {
-    names.push_back(variants[i].name);
-    curves.series.push_back(
-        {variants[i].name, epochs[i], training[i].smooth_relative_error, {}, false});
-    ess.series.push_back({variants[i].name, epochs[i], training[i].smooth_ess, {}, false});
+    const auto& t = sum.training[i];
+    curves.series.push_back({variants[i].name, sum.epochs[i],
+                             relative ? t.smooth_relative_error : t.smooth_bound, {}, false});
+    ess.series.push_back({variants[i].name, sum.epochs[i], t.smooth_ess, {}, false});
     const double x = static_cast<double>(i);
-    final_error.x.push_back(x), final_error.y.push_back(training[i].final_relative_error);
-    best_error.x.push_back(x), best_error.y.push_back(training[i].best_relative_error);
-    speed.x.push_back(x), speed.y.push_back(training[i].seconds_per_epoch);
+    final_value.x.push_back(x);
+    final_value.y.push_back(relative ? t.final_relative_error : t.final_bound);
+    best_error.x.push_back(x), best_error.y.push_back(t.best_relative_error);
+    speed.x.push_back(x), speed.y.push_back(t.seconds_per_epoch);
   }
-  if (std::any_of(epochs.begin(), epochs.end(), [](const auto& e) { return !e.empty(); })) {
-    add(render(curves, 720, 420), "Relative error of the variational free energy per variant.");
-    add(render(ess, 720, 420), "Importance-sampling effective sample size per variant.");
-    LinePlot errors{
-        "Relative error per variant", "variant", "relative error", {}, {}, true, names, {}, {}};
-    errors.series = {final_error, best_error};
-    add(render(errors), "Final and best running-mean relative error of each variant.");
-    LinePlot seconds{
-        "Training speed", "variant", "seconds per epoch (mean)", {}, {}, false, names, 0.0, {}};
-    seconds.series = {speed};
-    add(render(seconds), "Mean wall time per epoch of each variant.");
-  }
-  for (int s : sample_stages) {
-    LinePlot acc{fmt::format("Acceptance, stage {}", s),
-                 "variant",
-                 "acceptance",
-                 {},
-                 {},
-                 false,
-                 names,
-                 0.0,
-                 1.05};
+  out.add(render(curves, 720, 420), relative
+                                        ? "Relative error of the variational free energy per "
+                                          "variant."
+                                        : "Variational free-energy bound per variant (no exact "
+                                          "value: lower is better).");
+  out.add(render(ess, 720, 420), "Importance-sampling effective sample size per variant.");
+  LinePlot finals{relative ? "Relative error per variant" : "Final bound per variant", "variant",
+                  relative ? "relative error" : "free-energy bound", {}, {}, relative, names,
+                  {}, {}};
+  finals.series = relative ? std::vector<Series>{final_value, best_error}
+                           : std::vector<Series>{final_value};
+  out.add(render(finals), relative ? "Final and best running-mean relative error of each variant."
+                                   : "Final running-mean bound of each variant.");
+  LinePlot seconds{
+      "Training speed", "variant", "seconds per epoch (mean)", {}, {}, false, names, 0.0, {}};
+  seconds.series = {speed};
+  out.add(render(seconds), "Mean wall time per epoch of each variant.");
+}
+
+void sampling_figures(const Summaries& sum, const std::vector<std::string>& names, Figures& out) {
+  for (int s : sum.sample_stages) {
+    LinePlot acc{fmt::format("Acceptance, stage {}", s), "variant", "acceptance", {}, {}, false,
+                 names, 0.0, 1.05};
     Series a{"", {}, {}, {}, true};
-    for (std::size_t i = 0; i < variants.size(); ++i)
-      if (auto it = sampling[i].find(s); it != sampling[i].end())
-        a.x.push_back(static_cast<double>(i)), a.y.push_back(it->second.acceptance);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (const double v = sum.stage(i, s).acceptance; std::isfinite(v))
+        a.x.push_back(static_cast<double>(i)), a.y.push_back(v);
     acc.series = {a};
-    add(render(acc), fmt::format("Mean acceptance of sample stage {} per variant.", s));
+    out.add(render(acc), fmt::format("Mean acceptance of sample stage {} per variant.", s));
   }
-  write_file_atomic(run_dir / "comparison.html", html_page(title + ": comparison", body));
-  return figures;
+}
+
+}  // namespace
+
+int write_comparison(const fs::path& run_dir, const std::string& title,
+                     const std::vector<VariantRow>& variants) {
+  const Summaries sum = summarize(variants);
+  write_file_atomic(run_dir / "comparison.csv", comparison_csv(variants, sum));
+  Figures figures;
+  figures.body = fmt::format(
+      "<p>{} variants; final and best values are running means over "
+      "2 % of each variant's epochs.</p>\n{}",
+      variants.size(), comparison_table(run_dir, variants, sum));
+  std::vector<std::string> names;
+  for (const auto& v : variants) names.push_back(v.name);
+  if (std::any_of(sum.epochs.begin(), sum.epochs.end(), [](const auto& e) { return !e.empty(); }))
+    training_figures(variants, sum, names, figures);
+  sampling_figures(sum, names, figures);
+  write_file_atomic(run_dir / "comparison.html", html_page(title + ": comparison", figures.body));
+  return figures.count;
 }
 
 }  // namespace neuralrg::report

@@ -21,7 +21,8 @@ TrainingSummary summarize_training(const CsvTable& metrics) {
   TrainingSummary s;
   const auto rel = metrics.numbers("relative_error"), loss = metrics.numbers("loss_mean"),
              ess = metrics.numbers("ess"), seconds = metrics.numbers("seconds"),
-             exact = metrics.numbers("free_energy_exact");
+             exact = metrics.numbers("free_energy_exact"),
+             free_energy_is = metrics.numbers("free_energy_is");
   s.epochs = metrics.rows.size();
   s.window = std::max<std::size_t>(1, s.epochs / 50);
   s.smooth_relative_error = running_mean(rel, s.window);
@@ -33,7 +34,9 @@ TrainingSummary summarize_training(const CsvTable& metrics) {
   for (double r : s.smooth_relative_error)
     if (std::isfinite(r) && !(r >= s.best_relative_error)) s.best_relative_error = r;
   s.free_energy_exact = exact.empty() ? nan : exact.front();
-  s.final_bound = last(running_mean(loss, s.window));
+  s.smooth_bound = running_mean(loss, s.window);
+  s.final_bound = last(s.smooth_bound);
+  s.final_free_energy_is = last(running_mean(free_energy_is, s.window));
   s.final_ess = last(s.smooth_ess);
   // The seconds column has millisecond resolution, so small models need the mean over all epochs.
   s.seconds_per_epoch = seconds.size() < 2 ? nan

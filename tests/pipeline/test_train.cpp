@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cmath>
+#include <numbers>
 #include <sstream>
 
 #include "pipeline/checkpoint.hpp"
@@ -17,6 +19,7 @@ using neuralrg::test::metrics_without_seconds;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
+using neuralrg::test::contains;
 namespace fs = std::filesystem;
 
 namespace {
@@ -278,4 +281,43 @@ TEST_CASE("a checkpoint written in the other precision is read and converted") {
   CHECK_THROWS_WITH_AS(read_checkpoint(tmp.path / "h.ckpt"),
                        doctest::Contains("scalar type half (expected double or float)"),
                        std::runtime_error);
+}
+
+TEST_CASE("a target without an exact free energy: the bound, per site and the importance-sampling "
+          "estimate are the results, and a reference gives a relative error") {
+  TempDir tmp;
+  // ½|x|² on 4×4 sites: −ln Z = −8 ln 2π, which the target does not declare.
+  const std::string base =
+      "name: gauss\nseed: 2\ntarget: {plugin: fixture_nan, healthy_calls: 1000000000}\n"
+      "flow: {block: {plugin: realnvp, couplings: 2, hidden: [4]}}\nstages:\n"
+      "  - train: {optimizer: {plugin: adam, lr: 0.01}, epochs: 30, batch: 64, "
+      "checkpoint_every: 0";
+  const std::string plugins = std::string(" --plugin-path ") + NEURALRG_TEST_PLUGIN_DIR +
+                              "/nan_target";
+  const auto plain = run_cli("run " + tmp.write("a.yaml", base + "}\n  - report: {}\n").string() +
+                             " --out " + (tmp.path / "a").string() + plugins);
+  REQUIRE(plain.status == 0);
+  CHECK(contains(plain.out + plain.err, "per site), importance-sampling estimate "));
+  CHECK(contains(read_text(tmp.path / "a" / "report.html"), "importance-sampling F"));
+  const auto metrics = read_csv(tmp.path / "a" / "metrics.csv");
+  CHECK(std::isnan(metrics.numbers("relative_error").back()));
+
+  const double exact = -8 * std::log(2 * std::numbers::pi);
+  const auto referenced = run_cli(
+      "run " +
+      tmp.write("b.yaml", base + fmt::format(", reference_free_energy: {:.12f}}}\n", exact))
+          .string() +
+      " --out " + (tmp.path / "b").string() + plugins);
+  REQUIRE(referenced.status == 0);
+  CHECK(contains(referenced.out + referenced.err, "relative error"));
+  const auto rel = read_csv(tmp.path / "b" / "metrics.csv").numbers("relative_error");
+  const auto loss = read_csv(tmp.path / "b" / "metrics.csv").numbers("loss_mean");
+  CHECK(rel.back() == doctest::Approx((loss.back() - exact) / std::abs(exact)));
+
+  std::string ising = kPipeline;
+  ising.replace(ising.find("epochs: 8"), 9, "epochs: 8\n      reference_free_energy: -20");
+  const auto both = run_cli("run " + tmp.write("c.yaml", ising).string() + " --out " +
+                            (tmp.path / "c").string());
+  CHECK(both.status != 0);
+  CHECK(contains(both.err, "reference_free_energy: the target knows its exact free energy"));
 }

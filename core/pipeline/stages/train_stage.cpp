@@ -246,13 +246,32 @@ void clip_gradients(const std::vector<Parameter*>& params, double norm_sq, doubl
   for (Parameter* q : params) q->grad *= factor;
 }
 
+// The free energy relative errors are measured against: the target's exact one, or the stage's
+// reference_free_energy for a target without one (not both: which would the errors mean?).
+std::optional<double> reference_free_energy(const Params& p, const Target& target) {
+  const std::optional<double> exact = target.exact_free_energy();
+  if (p.is_keyword("reference_free_energy")) return exact;
+  if (exact)
+    throw p.error("reference_free_energy",
+                  fmt::format("the target knows its exact free energy ({:.10g}); remove the "
+                              "reference",
+                              *exact));
+  return p.real("reference_free_energy");
+}
+
 // The closing line: one batch's bound fluctuates by about loss_std/√batch, so it leads with the
 // running mean the report shows, read back from metrics.csv so that a resumed run counts all
-// epochs.
+// epochs. Without an exact free energy the bound (also per site) and the importance-sampling
+// estimate are the results.
 std::string closing_line(const fs::path& metrics_file, const LossStatistics& stats,
-                         std::optional<double> exact) {
-  if (!exact) return fmt::format("loss {:.6f}", stats.mean);
+                         std::optional<double> exact, Index sites) {
   const report::TrainingSummary summary = report::summarize_training(read_csv(metrics_file));
+  if (!exact)
+    return fmt::format(
+        "bound {:.6f} ({:.6f} per site), importance-sampling estimate {:.6f} (means of the last "
+        "{} epochs; no exact free energy: set reference_free_energy for a relative error)",
+        summary.final_bound, summary.final_bound / static_cast<double>(sites),
+        summary.final_free_energy_is, summary.window);
   const double last = (stats.mean - *exact) / std::abs(*exact);
   return summary.window > 1
              ? fmt::format(
@@ -282,7 +301,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   Flow& flow = *ctx.flow;
   const Target& target = *ctx.target;
   const std::vector<Parameter*> params = flow.parameters();
-  const std::optional<double> exact = target.exact_free_energy();
+  const std::optional<double> exact = reference_free_energy(p, target);
 
   const TrainStart resumed_from =
       resume_or_start(metrics_file, checkpoints, epochs, ctx.spec.seed, params, *optimizer);
@@ -335,7 +354,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
                                stats.ess, stats.free_energy_is, lr, seconds));
     const long long completed = epoch + 1;
     progress.update(completed, rel ? fmt::format("loss {:.6f} rel.err {:.3e}", stats.mean, *rel)
-                                   : fmt::format("loss {:.6f}", stats.mean));
+                                   : fmt::format("bound {:.6f}", stats.mean));
     if ((every > 0 && completed % every == 0) || completed == epochs)
       store.save(completed, metrics, params, *optimizer);
     if (stop_requested().load() && completed < epochs)
@@ -343,7 +362,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   }
   metrics.close();
   write_checkpoint(ctx.dir / "flow.ckpt", {epochs, ctx.spec.seed, snapshot(params), {}});
-  progress.finish(closing_line(metrics_file, stats, exact));
+  progress.finish(closing_line(metrics_file, stats, exact, target.sites()));
 }
 
 }  // namespace neuralrg
