@@ -7,8 +7,45 @@
 #include "neuralrg/version.hpp"
 #include "util/isa.hpp"
 
+namespace {
+
+using namespace neuralrg::cli;
+
+CLI::App* add_run_command(CLI::App& app, PipelineOptions& pipeline) {
+  CLI::App* run = app.add_subcommand("run", "Run a pipeline into a run directory");
+  run->add_option("pipeline", pipeline.pipeline,
+                  "Pipeline YAML file (optional with --resume: then the run's own config is used)");
+  run->add_option("--resume", pipeline.resume,
+                  "Continue an interrupted run directory from its last checkpoint");
+  run->add_flag("--allow-config-change", pipeline.allow_config_change,
+                "With --resume and a pipeline: accept keys that differ from the run's config");
+  run->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
+  run->add_option("--out", pipeline.out, "Run directory (default runs/<name>-<time>)");
+  run->add_option("--threads", pipeline.threads,
+                  "Worker threads (default: all cores; with variants: per variant)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--jobs", pipeline.jobs,
+                  "Variants run at once, each as its own process (default 1)")
+      ->check(CLI::PositiveNumber);
+  return run;
+}
+
+CLI::App* add_exact_command(CLI::App& app, ExactOptions& exact_options) {
+  auto* exact = app.add_subcommand("exact", "Exact reference values");
+  exact->require_subcommand(1);
+  auto* ising =
+      exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
+  ising->add_option("--L", exact_options.L, "Linear size of the periodic L×L lattice")
+      ->check(CLI::Range(3, 8192));  // the work grows as L²: ~2 s at the top
+  ising->add_option("--beta", exact_options.beta, "Inverse temperature, or critical");
+  ising->add_option("--offset", exact_options.offset, "Dual offset a, or auto (0.1 − λ_min)");
+  ising->add_flag("--json", exact_options.json, "Print JSON");
+  return ising;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  using namespace neuralrg::cli;
   try {
     neuralrg::apply_requested_isa_level(argv);
   } catch (const std::exception& e) {
@@ -41,21 +78,7 @@ int main(int argc, char** argv) {
   validate->add_option("pipeline", pipeline.pipeline, "Pipeline YAML file")->required();
   validate->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
 
-  auto* run = app.add_subcommand("run", "Run a pipeline into a run directory");
-  run->add_option("pipeline", pipeline.pipeline,
-                  "Pipeline YAML file (optional with --resume: then the run's own config is used)");
-  run->add_option("--resume", pipeline.resume,
-                  "Continue an interrupted run directory from its last checkpoint");
-  run->add_flag("--allow-config-change", pipeline.allow_config_change,
-                "With --resume and a pipeline: accept keys that differ from the run's config");
-  run->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
-  run->add_option("--out", pipeline.out, "Run directory (default runs/<name>-<time>)");
-  run->add_option("--threads", pipeline.threads,
-                  "Worker threads (default: all cores; with variants: per variant)")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--jobs", pipeline.jobs,
-                  "Variants run at once, each as its own process (default 1)")
-      ->check(CLI::PositiveNumber);
+  CLI::App* run = add_run_command(app, pipeline);
 
   auto* report = app.add_subcommand("report", "Write RUN_DIR/report.html from a run's outputs");
   std::filesystem::path report_dir;
@@ -67,16 +90,8 @@ int main(int argc, char** argv) {
                  "The YAML pipeline reference (docs/pipelines.md)")
       ->required();
 
-  auto* exact = app.add_subcommand("exact", "Exact reference values");
-  exact->require_subcommand(1);
-  auto* ising =
-      exact->add_subcommand("ising", "Exact free energies of the 2D Ising model and its dual");
   ExactOptions exact_options;
-  ising->add_option("--L", exact_options.L, "Linear size of the periodic L×L lattice")
-      ->check(CLI::Range(3, 8192));  // the work grows as L²: ~2 s at the top
-  ising->add_option("--beta", exact_options.beta, "Inverse temperature, or critical");
-  ising->add_option("--offset", exact_options.offset, "Dual offset a, or auto (0.1 − λ_min)");
-  ising->add_flag("--json", exact_options.json, "Print JSON");
+  CLI::App* ising = add_exact_command(app, exact_options);
 
   try {
     app.parse(argc, argv);

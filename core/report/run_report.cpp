@@ -35,6 +35,23 @@ struct Page {
   }
 };
 
+// Without an exact (or reference) free energy there is no relative error: the bound and the
+// importance-sampling estimate are the results.
+void training_table(const TrainingSummary& sum, Page& page) {
+  const auto number = [](double v, const char* format) {
+    return std::isfinite(v) ? fmt::format(fmt::runtime(format), v) : std::string("—");
+  };
+  page.body += fmt::format(
+      "<table><tr><th>epochs</th><th>final relative error</th><th>best relative error</th>"
+      "<th>exact F</th><th>final bound</th><th>importance-sampling F</th>"
+      "<th>seconds per epoch (mean)</th></tr><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+      "<td>{:.6f}</td><td>{}</td><td>{:.3g}</td></tr></table><p>Final and best values are "
+      "running means over {} epochs.</p>\n",
+      sum.epochs, number(sum.final_relative_error, "{:.3e}"),
+      number(sum.best_relative_error, "{:.3e}"), number(sum.free_energy_exact, "{:.6f}"), sum.final_bound,
+      number(sum.final_free_energy_is, "{:.6f}"), sum.seconds_per_epoch, sum.window);
+}
+
 void training_section(const fs::path& dir, Page& page) {
   const fs::path file = dir / "metrics.csv";
   if (!fs::exists(file)) return;
@@ -102,20 +119,7 @@ void training_section(const fs::path& dir, Page& page) {
            "Importance-sampling effective sample size of each batch, as a "
            "fraction of the batch (1 = the flow equals the target).");
 
-  // Without an exact (or reference) free energy there is no relative error: the bound and the
-  // importance-sampling estimate are the results.
-  const auto number = [](double v, const char* format) {
-    return std::isfinite(v) ? fmt::format(fmt::runtime(format), v) : std::string("—");
-  };
-  page.body += fmt::format(
-      "<table><tr><th>epochs</th><th>final relative error</th><th>best relative error</th>"
-      "<th>exact F</th><th>final bound</th><th>importance-sampling F</th>"
-      "<th>seconds per epoch (mean)</th></tr><tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-      "<td>{:.6f}</td><td>{}</td><td>{:.3g}</td></tr></table><p>Final and best values are "
-      "running means over {} epochs.</p>\n",
-      sum.epochs, number(sum.final_relative_error, "{:.3e}"),
-      number(sum.best_relative_error, "{:.3e}"), number(f_exact, "{:.6f}"), sum.final_bound,
-      number(sum.final_free_energy_is, "{:.6f}"), sum.seconds_per_epoch, sum.window);
+  training_table(sum, page);
 }
 
 std::string r_hat_cell(double r_hat) {
@@ -204,10 +208,8 @@ std::vector<Matrix> read_configurations(const fs::path& file, Index rows, Index 
   return out;
 }
 
-void analysis_section(const fs::path& dir, Page& page) {
-  const fs::path a = dir / "analysis";
-  if (!fs::is_directory(a)) return;
-  page.body += "<h2>Analysis</h2>\n";
+// The letter's Fig. 4a: E_x[∂z/∂x] of each top-level latent variable.
+void response_maps(const fs::path& a, Page& page) {
   std::vector<fs::path> responses;
   for (const auto& e : fs::directory_iterator(a))
     if (e.path().filename().string().starts_with("response-")) responses.push_back(e.path());
@@ -226,6 +228,10 @@ void analysis_section(const fs::path& dir, Page& page) {
                                     "respect to each physical variable (the letter's Fig. 4a).",
                                     k));
   }
+}
+
+// I(v_0; v_j) over the lattice, physical and latent, on one colour scale.
+void mutual_information_maps(const fs::path& a, Page& page) {
   const fs::path mi_x = a / "mutual_information-physical.csv",
                  mi_z = a / "mutual_information-latent.csv";
   if (fs::exists(mi_x) && fs::exists(mi_z)) {
@@ -239,6 +245,10 @@ void analysis_section(const fs::path& dir, Page& page) {
                             "I(z_0 ; z_ij) (nats)", z, false, 0.0, hi}),
              "The same for the latent variables z = g⁻¹(x): the flow decorrelates them.");
   }
+}
+
+// Moments of z per scale against a Gaussian's.
+void latent_statistics_figure(const fs::path& a, Page& page) {
   if (fs::exists(a / "latent_statistics.csv")) {
     const CsvTable t = read_csv(a / "latent_statistics.csv");
     std::vector<std::string> levels;  // categories, so the axis shows whole levels only
@@ -268,6 +278,10 @@ void analysis_section(const fs::path& dir, Page& page) {
              "Moments of z = g⁻¹(x) for x from Markov chains on the target, per "
              "scale: a perfect flow gives mean 0, variance 1, excess kurtosis 0.");
   }
+}
+
+// The forward KL(π‖q) beside what training minimises.
+void divergence_note(const fs::path& a, Page& page) {
   if (fs::exists(a / "divergence.csv")) {
     const CsvTable t = read_csv(a / "divergence.csv");
     const auto value = t.numbers("value"), err = t.numbers("stderr");
@@ -277,6 +291,10 @@ void analysis_section(const fs::path& dir, Page& page) {
         "flow misses; a forward KL far above it means the flow does not cover π.</p>\n",
         value[0], err[0], value[1]);
   }
+}
+
+// Flow samples beside Markov-chain configurations.
+void sample_grids(const fs::path& a, Page& page) {
   for (const auto& [name, title] : {std::pair{"samples-flow", "Generated by the flow"},
                                     std::pair{"samples-mcmc", "Physical-space Markov chains"}}) {
     const fs::path file = a / (std::string(name) + ".csv");
@@ -294,6 +312,17 @@ void analysis_section(const fs::path& dir, Page& page) {
     page.add(render(g), fmt::format("{}: {} configurations, {} per site.", title, g.images.size(),
                                     g.value_label));
   }
+}
+
+void analysis_section(const fs::path& dir, Page& page) {
+  const fs::path a = dir / "analysis";
+  if (!fs::is_directory(a)) return;
+  page.body += "<h2>Analysis</h2>\n";
+  response_maps(a, page);
+  mutual_information_maps(a, page);
+  latent_statistics_figure(a, page);
+  divergence_note(a, page);
+  sample_grids(a, page);
 }
 
 void configuration_section(const fs::path& dir, Page& page) {

@@ -64,6 +64,40 @@ std::string latent_statistics_csv(const Matrix& z, const std::vector<int>& site_
   return out;
 }
 
+// The forward KL(π‖q), which needs the exact free energy.
+void write_divergence(const Target& target, const Matrix& x, const Eigen::VectorXd& log_q,
+                      const fs::path& dir) {
+  if (const auto f = target.exact_free_energy()) {
+    const analysis::Estimate kl = analysis::forward_kl(target, x, log_q, *f);
+    const double sites = static_cast<double>(x.cols());
+    write_file_atomic(dir / "divergence.csv",
+                      fmt::format("quantity,value,stderr\nforward_kl,{:.8g},{:.4g}\n"
+                                  "forward_kl_per_site,{:.8g},{:.4g}\n",
+                                  kl.mean, kl.stderr_, kl.mean / sites, kl.stderr_ / sites));
+    fmt::print("  forward KL(π‖q) {:.4f} ± {:.4f} nats over {} configurations\n", kl.mean,
+               kl.stderr_, x.rows());
+  }
+
+}
+
+// Pictures of n flow samples beside n Markov-chain configurations.
+void write_sample_grids(const RunContext& ctx, const Matrix& x, Index n, std::size_t index,
+                        const fs::path& dir) {
+  const auto shape = picture_shape(*ctx.target);
+  Tape tape;
+  tape.freeze_parameters(true);
+  Rng rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.grid", index));
+  const Matrix generated = ctx.flow->sample(tape, n, rng).x.value();
+  Matrix shown;
+  Picture picture = ctx.target->picture(generated, shown);
+  write_file_atomic(dir / "samples-flow.csv", csv_matrix_text(shown));
+  ctx.target->picture(x.topRows(n), shown);
+  write_file_atomic(dir / "samples-mcmc.csv", csv_matrix_text(shown));
+  write_file_atomic(dir / "picture.csv",
+                    fmt::format("rows,cols,label,lo,hi\n{},{},{},{},{}\n", shape.first,
+                                shape.second, picture.label, picture.lo, picture.hi));
+}
+
 }  // namespace
 
 void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
@@ -92,16 +126,7 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   const Matrix z = analysis::orient_and_invert(flow, oriented, orient_rng, log_q);
   const std::string stopped = fmt::format("analyze{}: interrupted", index);
   stop_point(ctx, stopped);
-  if (const auto f = ctx.target->exact_free_energy()) {
-    const analysis::Estimate kl = analysis::forward_kl(*ctx.target, x, log_q, *f);
-    const double sites = static_cast<double>(x.cols());
-    write_file_atomic(dir / "divergence.csv",
-                      fmt::format("quantity,value,stderr\nforward_kl,{:.8g},{:.4g}\n"
-                                  "forward_kl_per_site,{:.8g},{:.4g}\n",
-                                  kl.mean, kl.stderr_, kl.mean / sites, kl.stderr_ / sites));
-    fmt::print("  forward KL(π‖q) {:.4f} ± {:.4f} nats over {} configurations\n", kl.mean,
-               kl.stderr_, x.rows());
-  }
+  write_divergence(*ctx.target, x, log_q, dir);
 
   const auto& plan = flow.hierarchy().plan();
   if (p.boolean("response")) {
@@ -134,21 +159,8 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   stop_point(ctx, stopped);
   if (p.boolean("latent_statistics"))
     write_file_atomic(dir / "latent_statistics.csv", latent_statistics_csv(z, plan.site_scale));
-  if (p.boolean("sample_grid")) {
-    const Index n = std::min<Index>(p.integer("grid"), x.rows());
-    Tape tape;
-    tape.freeze_parameters(true);
-    Rng rng = Rng::stream(ctx.spec.seed, fmt::format("analyze{}.grid", index));
-    const Matrix generated = flow.sample(tape, n, rng).x.value();
-    Matrix shown;
-    Picture picture = ctx.target->picture(generated, shown);
-    write_file_atomic(dir / "samples-flow.csv", csv_matrix_text(shown));
-    ctx.target->picture(x.topRows(n), shown);
-    write_file_atomic(dir / "samples-mcmc.csv", csv_matrix_text(shown));
-    write_file_atomic(dir / "picture.csv",
-                      fmt::format("rows,cols,label,lo,hi\n{},{},{},{},{}\n", shape.first,
-                                  shape.second, picture.label, picture.lo, picture.hi));
-  }
+  if (p.boolean("sample_grid"))
+    write_sample_grids(ctx, x, std::min<Index>(p.integer("grid"), x.rows()), index, dir);
 }
 
 }  // namespace neuralrg
