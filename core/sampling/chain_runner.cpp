@@ -6,40 +6,99 @@
 #include <chrono>
 
 namespace neuralrg {
+namespace {
 
-ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
-                       const ChainOptions& o) {
-  const Index n_chunks = (o.chains + o.chunk - 1) / o.chunk;
-  const auto observables = target.observables();
-  const std::size_t n_obs = observables.size();
-  std::vector<ChainChunk> chunks(static_cast<std::size_t>(n_chunks));
-  auto rows_of = [&](Index c) { return std::min(o.chunk, o.chains - c * o.chunk); };
-  auto for_each_chunk = [&](auto&& body) {
-    tbb::parallel_for(Index{0}, n_chunks,
-                      [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
-  };
+Index rows_of(const ChainOptions& o, Index chunk) {
+  return std::min(o.chunk, o.chains - chunk * o.chunk);
+}
 
-  for_each_chunk([&](Index c, ChainChunk& chunk) {
+template <class Body>
+void for_each_chunk(std::vector<ChainChunk>& chunks, Body&& body) {
+  tbb::parallel_for(Index{0}, static_cast<Index>(chunks.size()),
+                    [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
+}
+
+// Every chain starts from a fresh proposal of the space, with its energy.
+std::vector<ChainChunk> initial_chunks(const ChainSpace& space, const ChainOptions& o) {
+  std::vector<ChainChunk> chunks(static_cast<std::size_t>((o.chains + o.chunk - 1) / o.chunk));
+  for_each_chunk(chunks, [&](Index c, ChainChunk& chunk) {
     Rng rng = Rng::stream(o.seed, o.stream + ".init", 0, static_cast<std::uint64_t>(c));
-    chunk.state.resize(rows_of(c), space.dim());
-    chunk.log_proposal.resize(rows_of(c), 1);
-    chunk.energy.resize(rows_of(c), 1);
-    chunk.accepted.setZero(rows_of(c), 1);
+    chunk.state.resize(rows_of(o, c), space.dim());
+    chunk.log_proposal.resize(rows_of(o, c), 1);
+    chunk.energy.resize(rows_of(o, c), 1);
+    chunk.accepted.setZero(rows_of(o, c), 1);
     space.propose(rng, chunk.state, chunk.log_proposal);
     space.energy(chunk.state, chunk.energy, nullptr);
   });
+  return chunks;
+}
 
-  std::vector<std::vector<double>> series(n_obs);
-  const Index groups = std::min(kRHatGroups, o.chains);
-  // group_series[k][g]: the time series of observable k averaged over the chains of group g.
-  std::vector<std::vector<std::vector<double>>> group_series(
-      n_obs, std::vector<std::vector<double>>(static_cast<std::size_t>(groups)));
-  std::vector<double> group_sum(static_cast<std::size_t>(groups));
-  std::vector<Index> group_size(static_cast<std::size_t>(groups), 0);
-  for (Index chain = 0; chain < o.chains; ++chain)
-    ++group_size[static_cast<std::size_t>(chain * groups / o.chains)];
-  std::vector<Matrix> measured(static_cast<std::size_t>(n_chunks));
-  std::vector<Matrix> physical(static_cast<std::size_t>(n_chunks));  // reused every measurement
+// The time series of each observable averaged over all chains, and over each of kRHatGroups
+// groups of consecutive chains (for R̂ and the between-group error).
+class SeriesRecorder {
+ public:
+  SeriesRecorder(std::size_t observables, const ChainOptions& o)
+      : o_(o),
+        groups_(std::min(kRHatGroups, o.chains)),
+        series_(observables),
+        group_series_(observables, std::vector<std::vector<double>>(groups_)),
+        group_size_(groups_, 0) {
+    for (Index chain = 0; chain < o.chains; ++chain) ++group_size_[group_of(chain)];
+  }
+
+  void record(const std::vector<Matrix>& measured) {
+    std::vector<double> group_sum(groups_);
+    for (std::size_t k = 0; k < series_.size(); ++k) {
+      std::fill(group_sum.begin(), group_sum.end(), 0.0);
+      for (std::size_t c = 0; c < measured.size(); ++c)
+        for (Index r = 0; r < measured[c].rows(); ++r)
+          group_sum[group_of(static_cast<Index>(c) * o_.chunk + r)] +=
+              measured[c](r, static_cast<Index>(k));
+      double total = 0;
+      for (std::size_t g = 0; g < groups_; ++g) {
+        total += group_sum[g];
+        group_series_[k][g].push_back(group_sum[g] / static_cast<double>(group_size_[g]));
+      }
+      series_[k].push_back(total / static_cast<double>(o_.chains));
+    }
+  }
+
+  long long measurements() const {
+    return series_.empty() ? 0 : static_cast<long long>(series_[0].size());
+  }
+
+  ObservableResult result(std::size_t k, const std::string& name) const {
+    SeriesEstimate e = analyze_series(series_[k]);
+    const double series_error = e.stderr_;
+    // Groups of independent chains that disagree by more than the time series' error bar reveal
+    // modes the chains did not leave during the run; the error bar must cover that spread too.
+    e.stderr_ = std::max(e.stderr_, between_sequence_stderr(group_series_[k]));
+    const double ess_from_tau =
+        static_cast<double>(o_.chains) * static_cast<double>(series_[k].size()) / (2 * e.tau_int);
+    const double shrink = e.stderr_ > 0 ? series_error / e.stderr_ : 1.0;
+    return {name, e, ess_from_tau * shrink * shrink, split_r_hat(group_series_[k])};
+  }
+
+ private:
+  std::size_t group_of(Index chain) const {
+    return static_cast<std::size_t>(chain * static_cast<Index>(groups_) / o_.chains);
+  }
+  const ChainOptions& o_;
+  std::size_t groups_;
+  std::vector<std::vector<double>> series_;
+  std::vector<std::vector<std::vector<double>>> group_series_;  // [observable][group]
+  std::vector<Index> group_size_;
+};
+
+}  // namespace
+
+ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
+                       const ChainOptions& o) {
+  const auto observables = target.observables();
+  std::vector<ChainChunk> chunks = initial_chunks(space, o);
+  SeriesRecorder recorder(observables.size(), o);
+  std::vector<Matrix> measured(chunks.size());
+  std::vector<Matrix> physical(chunks.size());  // reused every measurement
   double acceptance_sum = 0;
   long long measured_sweeps = 0;
   auto start = std::chrono::steady_clock::now();
@@ -48,7 +107,7 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
     const bool warmup = sweep < o.warmup;
     if (sweep == o.warmup) start = std::chrono::steady_clock::now();
     const bool measure = !warmup && (sweep - o.warmup) % o.measure_every == 0;
-    for_each_chunk([&](Index c, ChainChunk& chunk) {
+    for_each_chunk(chunks, [&](Index c, ChainChunk& chunk) {
       Rng rng = Rng::stream(o.seed, o.stream, static_cast<std::uint64_t>(sweep),
                             static_cast<std::uint64_t>(c));
       sampler.sweep(space, chunk, rng);
@@ -62,48 +121,20 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
     for (const auto& chunk : chunks) accepted += chunk.accepted.sum();
     const double rate = accepted / static_cast<double>(o.chains);
     sampler.end_sweep(rate, warmup);  // serial and in order: adaptation stays deterministic
-    if (!warmup) {
-      acceptance_sum += rate;
-      ++measured_sweeps;
-    }
-    if (measure)
-      for (std::size_t k = 0; k < n_obs; ++k) {
-        double total = 0;
-        std::fill(group_sum.begin(), group_sum.end(), 0.0);
-        for (Index c = 0; c < n_chunks; ++c) {
-          const Matrix& m = measured[static_cast<std::size_t>(c)];
-          for (Index r = 0; r < m.rows(); ++r)
-            group_sum[static_cast<std::size_t>((c * o.chunk + r) * groups / o.chains)] +=
-                m(r, static_cast<Index>(k));
-        }
-        for (std::size_t g = 0; g < group_sum.size(); ++g) {
-          total += group_sum[g];
-          group_series[k][g].push_back(group_sum[g] / static_cast<double>(group_size[g]));
-        }
-        series[k].push_back(total / static_cast<double>(o.chains));
-      }
+    if (!warmup) acceptance_sum += rate, ++measured_sweeps;
+    if (measure) recorder.record(measured);
   }
   ChainResult result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.acceptance = measured_sweeps ? acceptance_sum / static_cast<double>(measured_sweeps) : 0;
-  result.measurements = series.empty() ? 0 : static_cast<long long>(series[0].size());
-  for (std::size_t k = 0; k < n_obs; ++k) {
-    SeriesEstimate e = analyze_series(series[k]);
-    const double series_error = e.stderr_;
-    // Groups of independent chains that disagree by more than the time series' error bar reveal
-    // modes the chains did not leave during the run; the error bar must cover that spread too.
-    e.stderr_ = std::max(e.stderr_, between_sequence_stderr(group_series[k]));
-    const double ess_from_tau =
-        static_cast<double>(o.chains) * static_cast<double>(series[k].size()) / (2 * e.tau_int);
-    const double shrink = e.stderr_ > 0 ? series_error / e.stderr_ : 1.0;
-    result.observables.push_back(
-        {observables[k].name, e, ess_from_tau * shrink * shrink, split_r_hat(group_series[k])});
-  }
+  result.measurements = recorder.measurements();
+  for (std::size_t k = 0; k < observables.size(); ++k)
+    result.observables.push_back(recorder.result(k, observables[k].name));
   result.final_x.resize(o.chains, space.dim());
-  for (Index c = 0; c < n_chunks; ++c) {
-    Matrix& x = physical[static_cast<std::size_t>(c)];
-    space.to_physical(chunks[static_cast<std::size_t>(c)].state, x);
-    result.final_x.middleRows(c * o.chunk, rows_of(c)) = x;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    space.to_physical(chunks[c].state, physical[c]);
+    result.final_x.middleRows(static_cast<Index>(c) * o.chunk, rows_of(o, static_cast<Index>(c))) =
+        physical[c];
   }
   return result;
 }
