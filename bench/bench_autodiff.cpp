@@ -81,7 +81,8 @@ struct HandWritten {
         s.pre[i].noalias() = s.act[i] * net.W[i].value.transpose();
         s.pre[i].rowwise() += net.b[i].value.row(0);
         if (i + 1 < layers)
-          s.act[i + 1] = s.pre[i].array().max(Scalar(0)) + s.pre[i].array().min(Scalar(0)).exp() - 1;
+          s.act[i + 1] =
+              s.pre[i].array().max(Scalar(0)) + s.pre[i].array().min(Scalar(0)).exp() - 1;
         else
           s.act[i + 1] = s.pre[i];
       }

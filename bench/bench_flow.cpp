@@ -7,8 +7,8 @@
 #include <cstdlib>
 
 #include "autodiff/parallel.hpp"
-#include "timing.hpp"
 #include "support/plugins.hpp"
+#include "timing.hpp"
 
 using namespace neuralrg;
 

@@ -7,8 +7,8 @@ namespace neuralrg {
 
 struct SeriesEstimate {
   double mean;
-  double stderr_;   ///< Standard error of the mean, accounting for autocorrelation.
-  double tau_int;   ///< Integrated autocorrelation time (in measurements), ≥ 0.5.
+  double stderr_;        ///< Standard error of the mean, accounting for autocorrelation.
+  double tau_int;        ///< Integrated autocorrelation time (in measurements), ≥ 0.5.
   double binned_stderr;  ///< The error from a binning analysis (bins of ~ 20 τ or more).
 };
 

@@ -9,9 +9,12 @@ enum class BinaryOp { Add, Sub, Mul };
 
 const char* op_name(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return "add";
-    case BinaryOp::Sub: return "sub";
-    case BinaryOp::Mul: return "mul";
+    case BinaryOp::Add:
+      return "add";
+    case BinaryOp::Sub:
+      return "sub";
+    case BinaryOp::Mul:
+      return "mul";
   }
   return "?";
 }
@@ -81,9 +84,15 @@ struct BinaryNode final : Node {
 template <class F>
 void combine(BinaryOp op, const F& f) {
   switch (op) {
-    case BinaryOp::Add: f([](const auto& x, const auto& y) { return x + y; }); break;
-    case BinaryOp::Sub: f([](const auto& x, const auto& y) { return x - y; }); break;
-    case BinaryOp::Mul: f([](const auto& x, const auto& y) { return x * y; }); break;
+    case BinaryOp::Add:
+      f([](const auto& x, const auto& y) { return x + y; });
+      break;
+    case BinaryOp::Sub:
+      f([](const auto& x, const auto& y) { return x - y; });
+      break;
+    case BinaryOp::Mul:
+      f([](const auto& x, const auto& y) { return x * y; });
+      break;
   }
 }
 
@@ -121,8 +130,14 @@ Var binary(BinaryOp op, Var a, Var b) {
 
 }  // namespace
 
-Var add(Var a, Var b) { return binary(BinaryOp::Add, a, b); }
-Var sub(Var a, Var b) { return binary(BinaryOp::Sub, a, b); }
-Var mul(Var a, Var b) { return binary(BinaryOp::Mul, a, b); }
+Var add(Var a, Var b) {
+  return binary(BinaryOp::Add, a, b);
+}
+Var sub(Var a, Var b) {
+  return binary(BinaryOp::Sub, a, b);
+}
+Var mul(Var a, Var b) {
+  return binary(BinaryOp::Mul, a, b);
+}
 
 }  // namespace neuralrg

@@ -19,8 +19,8 @@ struct UnaryNode final : Node {
   Node* input;
   void backward() override {
     if (!input->needs_grad) return;
-    input->adjoint().array() += adjoint().array() * Derivative{}(input->value().array(),
-                                                                 value().array());
+    input->adjoint().array() +=
+        adjoint().array() * Derivative{}(input->value().array(), value().array());
   }
 };
 
@@ -130,7 +130,9 @@ struct ShiftNode final : Node {
   }
 };
 
-Scalar stable_softplus(Scalar v) { return std::max(v, Scalar(0)) + std::log1p(std::exp(-std::abs(v))); }
+Scalar stable_softplus(Scalar v) {
+  return std::max(v, Scalar(0)) + std::log1p(std::exp(-std::abs(v)));
+}
 
 }  // namespace
 
@@ -144,9 +146,8 @@ Var elu(Var x) {
 Var tanh(Var x) {
   // 1 − 2/(e^{2x} + 1) runs on Eigen's vectorised exp (std::tanh is scalar). Its absolute error
   // stays at rounding level for every x, and e^{2x} = ∞ still gives exactly ±1.
-  return unary<TanhDerivative>("tanh", x, [](const auto& in, auto out) {
-    out = 1 - 2 / ((2 * in).exp() + 1);
-  });
+  return unary<TanhDerivative>(
+      "tanh", x, [](const auto& in, auto out) { out = 1 - 2 / ((2 * in).exp() + 1); });
 }
 
 Var softplus(Var x) {
@@ -203,8 +204,7 @@ Var sigmoid(Var x) {
 }
 
 Var square(Var x) {
-  return unary<SquareDerivative>("square", x,
-                                 [](const auto& in, auto out) { out = in.square(); });
+  return unary<SquareDerivative>("square", x, [](const auto& in, auto out) { out = in.square(); });
 }
 
 Var scale(Var x, Scalar s) {
@@ -214,7 +214,9 @@ Var scale(Var x, Scalar s) {
   return Var(node);
 }
 
-Var neg(Var x) { return scale(x, Scalar(-1)); }
+Var neg(Var x) {
+  return scale(x, Scalar(-1));
+}
 
 Var shift(Var x, Scalar c) {
   detail::require_var("shift", x);

@@ -93,12 +93,12 @@ Var gather_cols(Var x, std::span<const Index> index) {
 Var scatter_add_cols(Var y, Index cols, std::span<const Index> index) {
   detail::require_var("scatter_add_cols", y);
   if (static_cast<Index>(index.size()) != y.cols())
-    detail::shape_error("scatter_add_cols", fmt::format("{} indices for {} columns", index.size(),
-                                                        y.cols()));
+    detail::shape_error("scatter_add_cols",
+                        fmt::format("{} indices for {} columns", index.size(), y.cols()));
   check_index("scatter_add_cols", index, cols);
   index = y.tape().store(index);
-  auto* node = y.tape().make_node<ScatterAddNode>(y.rows(), cols, y.needs_grad(), y.node(),
-                                                  index.data());
+  auto* node =
+      y.tape().make_node<ScatterAddNode>(y.rows(), cols, y.needs_grad(), y.node(), index.data());
   node->value().setZero();
   for (Index j = 0; j < y.cols(); ++j) node->value().col(index[j]) += y.value().col(j);
   return Var(node);
@@ -107,11 +107,10 @@ Var scatter_add_cols(Var y, Index cols, std::span<const Index> index) {
 Var scatter_cols(Var base, Var y, std::span<const Index> index) {
   detail::require_var("scatter_cols", base);
   detail::require_var("scatter_cols", y);
-  if (base.rows() != y.rows())
-    detail::shape_error("scatter_cols", "row counts differ", base, y);
+  if (base.rows() != y.rows()) detail::shape_error("scatter_cols", "row counts differ", base, y);
   if (static_cast<Index>(index.size()) != y.cols())
-    detail::shape_error("scatter_cols", fmt::format("{} indices for {} columns", index.size(),
-                                                    y.cols()));
+    detail::shape_error("scatter_cols",
+                        fmt::format("{} indices for {} columns", index.size(), y.cols()));
   check_index("scatter_cols", index, base.cols());
   Tape& tape = base.tape();
   index = tape.store(index);
@@ -134,8 +133,7 @@ Var concat_cols(Var a, Var b) {
   detail::require_var("concat_cols", b);
   if (a.rows() != b.rows()) detail::shape_error("concat_cols", "row counts differ", a, b);
   auto* node = a.tape().make_node<ConcatNode>(a.rows(), a.cols() + b.cols(),
-                                              a.needs_grad() || b.needs_grad(), a.node(),
-                                              b.node());
+                                              a.needs_grad() || b.needs_grad(), a.node(), b.node());
   node->value().leftCols(a.cols()) = a.value();
   node->value().rightCols(b.cols()) = b.value();
   return Var(node);
@@ -146,8 +144,7 @@ Var slice_cols(Var x, Index begin, Index count) {
   if (begin < 0 || count < 0 || begin + count > x.cols())
     detail::shape_error("slice_cols", fmt::format("columns [{}, {}) of a {}×{} input", begin,
                                                   begin + count, x.rows(), x.cols()));
-  auto* node =
-      x.tape().make_node<SliceNode>(x.rows(), count, x.needs_grad(), x.node(), begin);
+  auto* node = x.tape().make_node<SliceNode>(x.rows(), count, x.needs_grad(), x.node(), begin);
   node->value() = x.value().middleCols(begin, count);
   return Var(node);
 }

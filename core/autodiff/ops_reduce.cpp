@@ -60,10 +60,18 @@ Var total(const char* op, Var x, bool mean) {
 
 }  // namespace
 
-Var row_sum(Var x) { return row_reduce("row_sum", x, false); }
-Var row_mean(Var x) { return row_reduce("row_mean", x, true); }
-Var sum(Var x) { return total("sum", x, false); }
-Var mean(Var x) { return total("mean", x, true); }
+Var row_sum(Var x) {
+  return row_reduce("row_sum", x, false);
+}
+Var row_mean(Var x) {
+  return row_reduce("row_mean", x, true);
+}
+Var sum(Var x) {
+  return total("sum", x, false);
+}
+Var mean(Var x) {
+  return total("mean", x, true);
+}
 
 Var logsumexp_rows(Var x) {
   detail::require_var("logsumexp_rows", x);

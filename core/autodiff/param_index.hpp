@@ -61,7 +61,7 @@ class ParamIndex {
     }
   }
   std::size_t start(const Parameter* p) const {
-    return std::hash<const Parameter*>{}(p) * 0x9e3779b97f4a7c15ull >> 7 & (slots_.size() - 1);
+    return std::hash<const Parameter*>{}(p)*0x9e3779b97f4a7c15ull >> 7 & (slots_.size() - 1);
   }
   void grow() {
     std::vector<Slot> old = std::move(slots_);

@@ -52,8 +52,12 @@ void Tape::rewind(const Mark& m) {
   impl_->arena.rewind({m.arena_block, m.arena_offset, m.arena_used});
 }
 
-void Tape::freeze_parameters(bool frozen) { impl_->frozen = frozen; }
-bool Tape::parameters_frozen() const { return impl_->frozen; }
+void Tape::freeze_parameters(bool frozen) {
+  impl_->frozen = frozen;
+}
+bool Tape::parameters_frozen() const {
+  return impl_->frozen;
+}
 
 void* Tape::allocate_bytes(std::size_t bytes, std::size_t align) {
   return impl_->arena.allocate(bytes, align);
@@ -69,7 +73,6 @@ std::span<const Index> Tape::store(std::span<const Index> values) {
   std::copy(values.begin(), values.end(), data);
   return {data, values.size()};
 }
-
 
 void Tape::attach(Node* node, Index rows, Index cols, bool needs_grad) {
   node->tape = this;
@@ -117,7 +120,9 @@ std::optional<ConstMatrixMap> Tape::param_grad(const Parameter& p) const {
   return ConstMatrixMap(leaf->adjoint_data, leaf->rows, leaf->cols);
 }
 
-void Tape::backward(Var root) { sweep_backward(root, nullptr); }
+void Tape::backward(Var root) {
+  sweep_backward(root, nullptr);
+}
 
 void Tape::backward(Var root, const Eigen::Ref<const Matrix>& seed) {
   detail::require_var("backward", root);
@@ -146,9 +151,15 @@ void Tape::sweep_backward(Var root, const Eigen::Ref<const Matrix>* seed) {
     if (nodes[i]->needs_grad) nodes[i]->backward();
 }
 
-std::size_t Tape::arena_blocks() const { return impl_->arena.blocks(); }
-std::size_t Tape::arena_bytes_used() const { return impl_->arena.bytes_used(); }
-std::size_t Tape::size() const { return impl_->nodes.size(); }
+std::size_t Tape::arena_blocks() const {
+  return impl_->arena.blocks();
+}
+std::size_t Tape::arena_bytes_used() const {
+  return impl_->arena.bytes_used();
+}
+std::size_t Tape::size() const {
+  return impl_->nodes.size();
+}
 
 Var reshape(Var x, Index rows, Index cols) {
   detail::require_var("reshape", x);

@@ -26,7 +26,8 @@ double parse_number(const std::string& text, const char* what) {
 
 int exact_ising(const ExactOptions& o) {
   try {
-    const double beta = o.beta == "critical" ? exact::kIsingBetaCritical : parse_number(o.beta, "beta");
+    const double beta =
+        o.beta == "critical" ? exact::kIsingBetaCritical : parse_number(o.beta, "beta");
     std::optional<double> offset;
     if (o.offset != "auto") offset = parse_number(o.offset, "offset");
     const auto d = exact::ising2d_dual(o.L, beta, offset);

@@ -225,8 +225,8 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
                                   ? resume_spec(options, registry)
                                   : load_pipeline(options.pipeline, options.overrides, registry);
     check_runnable(spec, registry);  // before the directory exists: an error leaves nothing behind
-    RunContext context{
-        spec, registry, resuming ? options.resume : directory_path(options.out), {}, {}, -1};
+    RunContext context{spec, registry, resuming ? options.resume : directory_path(options.out),
+                       {},   {},       -1};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     if (!spec.variants.empty())
       return run_with_variants(global, options, spec, registry, context.dir, std::move(lock));

@@ -18,8 +18,8 @@ std::string Location::str() const {
 }
 
 ConfigError::ConfigError(Location where, std::string path, const std::string& message)
-    : std::runtime_error(fmt::format("{}: {}{}{}", where.str(), path, path.empty() ? "" : ": ",
-                                     message)),
+    : std::runtime_error(
+          fmt::format("{}: {}{}{}", where.str(), path, path.empty() ? "" : ": ", message)),
       where_(std::move(where)),
       path_(std::move(path)),
       message_(message) {}
@@ -49,14 +49,22 @@ Value Value::scalar(std::string text, Location where, std::string path, bool quo
 
 std::string_view to_string(ParamType type) {
   switch (type) {
-    case ParamType::Integer: return "integer";
-    case ParamType::Real: return "real";
-    case ParamType::Boolean: return "boolean";
-    case ParamType::Text: return "text";
-    case ParamType::Choice: return "choice";
-    case ParamType::IntegerList: return "integer list";
-    case ParamType::RealList: return "real list";
-    case ParamType::Map: return "map";
+    case ParamType::Integer:
+      return "integer";
+    case ParamType::Real:
+      return "real";
+    case ParamType::Boolean:
+      return "boolean";
+    case ParamType::Text:
+      return "text";
+    case ParamType::Choice:
+      return "choice";
+    case ParamType::IntegerList:
+      return "integer list";
+    case ParamType::RealList:
+      return "real list";
+    case ParamType::Map:
+      return "map";
   }
   return "?";
 }
@@ -78,10 +86,14 @@ std::string bound_phrase(const ParamSpec& s, std::string_view noun, std::string_
 
 std::string describe_found(const Value& v) {
   switch (v.kind) {
-    case Value::Kind::Null: return "nothing";
-    case Value::Kind::Scalar: return fmt::format("\"{}\"", v.text);
-    case Value::Kind::List: return "a list";
-    case Value::Kind::Map: return "a map";
+    case Value::Kind::Null:
+      return "nothing";
+    case Value::Kind::Scalar:
+      return fmt::format("\"{}\"", v.text);
+    case Value::Kind::List:
+      return "a list";
+    case Value::Kind::Map:
+      return "a map";
   }
   return "?";
 }
@@ -111,10 +123,14 @@ bool scalar_ok(const ParamSpec& s, const Value& v) {
       const auto x = parse_real(v);
       return x && in_bounds(s, *x);
     }
-    case ParamType::Boolean: return parse_boolean(v).has_value();
-    case ParamType::Text: return true;
-    case ParamType::Choice: return is_keyword(s, v);
-    case ParamType::Map: return false;
+    case ParamType::Boolean:
+      return parse_boolean(v).has_value();
+    case ParamType::Text:
+      return true;
+    case ParamType::Choice:
+      return is_keyword(s, v);
+    case ParamType::Map:
+      return false;
   }
   return false;
 }
@@ -153,18 +169,25 @@ Value default_value(const ParamSpec& s, const std::string& path) {
 
 std::string ParamSpec::expectation() const {
   switch (type) {
-    case ParamType::Integer: return bound_phrase(*this, "integer", "integers");
+    case ParamType::Integer:
+      return bound_phrase(*this, "integer", "integers");
     case ParamType::Real: {
       std::string e = bound_phrase(*this, "number", "numbers");
       if (!choices.empty()) e += " or one of: " + join(choices);
       return e;
     }
-    case ParamType::Boolean: return "true or false";
-    case ParamType::Text: return "a text";
-    case ParamType::Choice: return "one of: " + join(choices);
-    case ParamType::IntegerList: return "a list of " + bound_phrase(*this, "integer", "integers");
-    case ParamType::RealList: return "a list of " + bound_phrase(*this, "number", "numbers");
-    case ParamType::Map: return "a map";
+    case ParamType::Boolean:
+      return "true or false";
+    case ParamType::Text:
+      return "a text";
+    case ParamType::Choice:
+      return "one of: " + join(choices);
+    case ParamType::IntegerList:
+      return "a list of " + bound_phrase(*this, "integer", "integers");
+    case ParamType::RealList:
+      return "a list of " + bound_phrase(*this, "number", "numbers");
+    case ParamType::Map:
+      return "a map";
   }
   return "?";
 }
@@ -198,7 +221,12 @@ ParamSpec& Schema::text(std::string name, std::optional<std::string> def, std::s
 
 ParamSpec& Schema::choice(std::string name, std::string def, std::vector<std::string> choices,
                           std::string doc) {
-  return add({std::move(name), ParamType::Choice, std::move(def), {}, {}, std::move(choices),
+  return add({std::move(name),
+              ParamType::Choice,
+              std::move(def),
+              {},
+              {},
+              std::move(choices),
               std::move(doc)});
 }
 
@@ -231,9 +259,9 @@ const ParamSpec* Schema::find(std::string_view name) const {
 Params Params::validate(const Schema& schema, const Value& map, std::string_view owner,
                         const std::vector<std::string>& ignored) {
   if (map.kind != Value::Kind::Map && map.kind != Value::Kind::Null)
-    throw ConfigError(map.where, map.path,
-                      fmt::format("expected a map of {} parameters, got {}", owner,
-                                  describe_found(map)));
+    throw ConfigError(
+        map.where, map.path,
+        fmt::format("expected a map of {} parameters, got {}", owner, describe_found(map)));
   std::vector<std::string> valid;
   for (const auto& s : schema.specs()) valid.push_back(s.name);
 
@@ -249,10 +277,11 @@ Params Params::validate(const Schema& schema, const Value& map, std::string_view
     const ParamSpec* spec = schema.find(key);
     if (!spec) {
       const std::string guess = nearest(key, valid);
-      throw ConfigError(value.where, value.path,
-                        fmt::format("unknown key for {}{}; valid keys: {}", owner,
-                                    guess.empty() ? "" : fmt::format("; did you mean \"{}\"?", guess),
-                                    join(valid)));
+      throw ConfigError(
+          value.where, value.path,
+          fmt::format("unknown key for {}{}; valid keys: {}", owner,
+                      guess.empty() ? "" : fmt::format("; did you mean \"{}\"?", guess),
+                      join(valid)));
     }
     bool ok = false;
     if (spec->type == ParamType::Map) {
@@ -269,18 +298,18 @@ Params Params::validate(const Schema& schema, const Value& map, std::string_view
       ok = scalar_ok(*spec, value);
     }
     if (!ok)
-      throw ConfigError(value.where, value.path,
-                        fmt::format("expected {}, got {}", spec->expectation(),
-                                    describe_found(value)));
+      throw ConfigError(
+          value.where, value.path,
+          fmt::format("expected {}, got {}", spec->expectation(), describe_found(value)));
     out.entries.emplace_back(key, value);
   }
   for (const auto& spec : schema.specs()) {
     if (out.find(spec.name)) continue;
     const std::string path = map.path.empty() ? spec.name : map.path + "." + spec.name;
     if (!spec.default_text)
-      throw ConfigError(map.where, path,
-                        fmt::format("missing required key for {} ({}: {})", owner,
-                                    spec.expectation(), spec.doc));
+      throw ConfigError(
+          map.where, path,
+          fmt::format("missing required key for {} ({}: {})", owner, spec.expectation(), spec.doc));
     out.entries.emplace_back(spec.name, default_value(spec, path));
   }
   return Params(std::move(out), std::string(owner));
@@ -314,8 +343,8 @@ double Params::real(std::string_view key) const {
 bool Params::boolean(std::string_view key) const {
   const Value& v = value(key);
   if (auto x = parse_boolean(v)) return *x;
-  throw ConfigError(v.where, v.path, fmt::format("expected true or false, got {}",
-                                                 describe_found(v)));
+  throw ConfigError(v.where, v.path,
+                    fmt::format("expected true or false, got {}", describe_found(v)));
 }
 
 const std::string& Params::text(std::string_view key) const {

@@ -141,9 +141,9 @@ Value load_yaml_file(const std::filesystem::path& file) {
     throw ConfigError(Location{file.string(), 0, 0}, "", "is not a regular file");
   constexpr std::uintmax_t kMaxPipelineBytes = 16u << 20;
   if (const auto size = std::filesystem::file_size(file, ec); !ec && size > kMaxPipelineBytes)
-    throw ConfigError(Location{file.string(), 0, 0}, "",
-                      fmt::format("is {} bytes; a pipeline file may have at most {}", size,
-                                  kMaxPipelineBytes));
+    throw ConfigError(
+        Location{file.string(), 0, 0}, "",
+        fmt::format("is {} bytes; a pipeline file may have at most {}", size, kMaxPipelineBytes));
   std::ifstream in(file);
   if (!in) throw ConfigError(Location{file.string(), 0, 0}, "", "cannot read pipeline file");
   std::stringstream buffer;

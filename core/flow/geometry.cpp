@@ -78,9 +78,9 @@ HierarchyPlan plan_hierarchy(const std::vector<Index>& extent, const std::string
     throw std::invalid_argument(
         fmt::format("flow.layout: expected mera, tebd or tree, got \"{}\"", layout));
   if (depth > levels)
-    throw std::invalid_argument(fmt::format(
-        "flow.depth: L = {} has {} levels, so depth must be ≤ {}, got {}", L, levels, levels,
-        depth));
+    throw std::invalid_argument(
+        fmt::format("flow.depth: L = {} has {} levels, so depth must be ≤ {}, got {}", L, levels,
+                    levels, depth));
   const int used = depth == 0 ? levels : depth;
   for (int level = 0; level < used; ++level) {
     const Index d = Index{1} << level;

@@ -21,11 +21,11 @@ struct LayerPlan {
 
 /// The layers of a layout and the scale of every latent site.
 struct HierarchyPlan {
-  std::vector<Index> extent;     ///< {L, L} or {L}.
-  Index width = 4;               ///< Block inputs: 4 (2×2) in 2D, 2 in 1D.
-  std::vector<LayerPlan> layers; ///< In inference order [D₀, M₀, D₁, M₁, …].
-  std::vector<int> site_scale;   ///< Level at which each site became latent.
-  int scales = 0;                ///< Number of distinct scale values.
+  std::vector<Index> extent;      ///< {L, L} or {L}.
+  Index width = 4;                ///< Block inputs: 4 (2×2) in 2D, 2 in 1D.
+  std::vector<LayerPlan> layers;  ///< In inference order [D₀, M₀, D₁, M₁, …].
+  std::vector<int> site_scale;    ///< Level at which each site became latent.
+  int scales = 0;                 ///< Number of distinct scale values.
   Index sites() const;
 };
 

@@ -14,7 +14,8 @@ std::unique_ptr<Flow> build_flow(const std::vector<Index>& extent, const Params&
   }
   const auto& make_block = std::get<BijectorFactory>(block.factory);
   BijectorMaker maker = [&](Index width, Index instance) {
-    BijectorContext ctx{width, Rng::stream(seed, "flow.block", static_cast<std::uint64_t>(instance)).next()};
+    BijectorContext ctx{
+        width, Rng::stream(seed, "flow.block", static_cast<std::uint64_t>(instance)).next()};
     return make_block(block_params, ctx);
   };
   auto hierarchy = std::make_unique<Hierarchy>(plan, flow.boolean("shared"), maker);

@@ -173,8 +173,8 @@ RunLock create_run_directory(const fs::path& dir, const PipelineSpec& spec,
   std::error_code ec;
   // An existing file (even an empty one) is the user's: never replaced by a run directory.
   if (fs::exists(fs::symlink_status(dir, ec)) && !fs::is_directory(fs::symlink_status(dir, ec)))
-    throw std::runtime_error(fmt::format(
-        "{}: exists and is not a directory; choose another --out", dir.string()));
+    throw std::runtime_error(
+        fmt::format("{}: exists and is not a directory; choose another --out", dir.string()));
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) refuse_existing();
   fs::create_directories(staging_prefix(dir).parent_path());
   remove_stale_staging(dir);

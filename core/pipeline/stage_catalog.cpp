@@ -98,8 +98,8 @@ StageKind analyze_stage() {
 }
 
 StageKind report_stage() {
-  StageKind k{"report", "A self-contained report.html with the run's plots.", {}, {},
-              run_report_stage};
+  StageKind k{
+      "report", "A self-contained report.html with the run's plots.", {}, {}, run_report_stage};
   k.schema.text("title", "", "Report title (default: the pipeline name).");
   return k;
 }

@@ -11,11 +11,16 @@ namespace neuralrg {
 
 const char* to_string(PluginKind kind) {
   switch (kind) {
-    case PluginKind::Bijector: return "bijector";
-    case PluginKind::Target: return "target";
-    case PluginKind::Prior: return "prior";
-    case PluginKind::Optimizer: return "optimizer";
-    case PluginKind::Sampler: return "sampler";
+    case PluginKind::Bijector:
+      return "bijector";
+    case PluginKind::Target:
+      return "target";
+    case PluginKind::Prior:
+      return "prior";
+    case PluginKind::Optimizer:
+      return "optimizer";
+    case PluginKind::Sampler:
+      return "sampler";
   }
   return "?";
 }
@@ -35,12 +40,10 @@ class StagingRegistry final : public Registry {
   }
   void add_target(std::string name, std::string doc, Schema schema,
                   TargetFactory factory) override {
-    add(PluginKind::Target, std::move(name), std::move(doc), std::move(schema),
-        std::move(factory));
+    add(PluginKind::Target, std::move(name), std::move(doc), std::move(schema), std::move(factory));
   }
   void add_prior(std::string name, std::string doc, Schema schema, PriorFactory factory) override {
-    add(PluginKind::Prior, std::move(name), std::move(doc), std::move(schema),
-        std::move(factory));
+    add(PluginKind::Prior, std::move(name), std::move(doc), std::move(schema), std::move(factory));
   }
   void add_optimizer(std::string name, std::string doc, Schema schema,
                      OptimizerFactory factory) override {
@@ -76,11 +79,11 @@ std::string PluginRegistry::register_plugin(const PluginInfo& info,
   for (std::size_t i = 0; i < staging.entries.size(); ++i) {
     const auto& entry = staging.entries[i];
     if (const FactoryEntry* existing = find(entry.kind, entry.name))
-      return fmt::format("plugin \"{}\" registers {} \"{}\", which plugin \"{}\" ({}) already "
-                         "registered; the library was not loaded",
-                         info.name, to_string(entry.kind), entry.name,
-                         plugins_[existing->plugin_index].name,
-                         plugins_[existing->plugin_index].path.string());
+      return fmt::format(
+          "plugin \"{}\" registers {} \"{}\", which plugin \"{}\" ({}) already "
+          "registered; the library was not loaded",
+          info.name, to_string(entry.kind), entry.name, plugins_[existing->plugin_index].name,
+          plugins_[existing->plugin_index].path.string());
     for (std::size_t j = 0; j < i; ++j)
       if (staging.entries[j].kind == entry.kind && staging.entries[j].name == entry.name)
         return fmt::format("plugin \"{}\" registers {} \"{}\" twice", info.name,
@@ -119,9 +122,9 @@ std::vector<std::string> PluginRegistry::names(PluginKind kind) const {
 std::pair<const FactoryEntry*, Params> PluginRegistry::resolve(PluginKind kind,
                                                                const Value& section) const {
   if (section.kind != Value::Kind::Map)
-    throw ConfigError(section.where, section.path,
-                      fmt::format("expected a {} section like {{plugin: NAME, ...}}",
-                                  to_string(kind)));
+    throw ConfigError(
+        section.where, section.path,
+        fmt::format("expected a {} section like {{plugin: NAME, ...}}", to_string(kind)));
   const Value* plugin = section.find("plugin");
   if (!plugin || plugin->kind != Value::Kind::Scalar)
     throw ConfigError(section.where, section.path + ".plugin",

@@ -157,18 +157,34 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
   const bool relative = std::any_of(sum.training.begin(), sum.training.end(), [](const auto& t) {
     return std::isfinite(t.free_energy_exact);
   });
-  LinePlot curves{"Learning curves", "epoch",
-                  relative ? "relative error of the bound (running mean)"
-                           : "variational bound (running mean)",
-                  {}, {}, relative, {}, {}, {}};
-  LinePlot ess{"Effective sample size", "epoch", "ESS / batch size (running mean)", {}, {}, false,
-               {}, 0.0, 1.0};
+  LinePlot curves{
+      "Learning curves",
+      "epoch",
+      relative ? "relative error of the bound (running mean)" : "variational bound (running mean)",
+      {},
+      {},
+      relative,
+      {},
+      {},
+      {}};
+  LinePlot ess{"Effective sample size",
+               "epoch",
+               "ESS / batch size (running mean)",
+               {},
+               {},
+               false,
+               {},
+               0.0,
+               1.0};
   Series final_value{"final", {}, {}, {}, true}, best_error{"best", {}, {}, {}, true};
   Series speed{"", {}, {}, {}, true};
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const auto& t = sum.training[i];
-    curves.series.push_back({variants[i].name, sum.epochs[i],
-                             relative ? t.smooth_relative_error : t.smooth_bound, {}, false});
+    curves.series.push_back({variants[i].name,
+                             sum.epochs[i],
+                             relative ? t.smooth_relative_error : t.smooth_bound,
+                             {},
+                             false});
     ess.series.push_back({variants[i].name, sum.epochs[i], t.smooth_ess, {}, false});
     const double x = static_cast<double>(i);
     final_value.x.push_back(x);
@@ -182,11 +198,17 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
                                         : "Variational free-energy bound per variant (no exact "
                                           "value: lower is better).");
   out.add(render(ess, 720, 420), "Importance-sampling effective sample size per variant.");
-  LinePlot finals{relative ? "Relative error per variant" : "Final bound per variant", "variant",
-                  relative ? "relative error" : "free-energy bound", {}, {}, relative, names,
-                  {}, {}};
-  finals.series = relative ? std::vector<Series>{final_value, best_error}
-                           : std::vector<Series>{final_value};
+  LinePlot finals{relative ? "Relative error per variant" : "Final bound per variant",
+                  "variant",
+                  relative ? "relative error" : "free-energy bound",
+                  {},
+                  {},
+                  relative,
+                  names,
+                  {},
+                  {}};
+  finals.series =
+      relative ? std::vector<Series>{final_value, best_error} : std::vector<Series>{final_value};
   out.add(render(finals), relative ? "Final and best running-mean relative error of each variant."
                                    : "Final running-mean bound of each variant.");
   LinePlot seconds{
@@ -197,8 +219,15 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
 
 void sampling_figures(const Summaries& sum, const std::vector<std::string>& names, Figures& out) {
   for (int s : sum.sample_stages) {
-    LinePlot acc{fmt::format("Acceptance, stage {}", s), "variant", "acceptance", {}, {}, false,
-                 names, 0.0, 1.05};
+    LinePlot acc{fmt::format("Acceptance, stage {}", s),
+                 "variant",
+                 "acceptance",
+                 {},
+                 {},
+                 false,
+                 names,
+                 0.0,
+                 1.05};
     Series a{"", {}, {}, {}, true};
     for (std::size_t i = 0; i < names.size(); ++i)
       if (const double v = sum.stage(i, s).acceptance; std::isfinite(v))

@@ -138,8 +138,7 @@ std::string line(const Series& s, const char* c, const Frame& f) {
                         f.y.to_pixel(s.y[i]));
     pen_down = true;
   }
-  return fmt::format("<path d=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" fill=\"none\"/>", path,
-                     c);
+  return fmt::format("<path d=\"{}\" stroke=\"{}\" stroke-width=\"1.5\" fill=\"none\"/>", path, c);
 }
 
 std::string legend_box(const Legend& legend, const Frame& f) {

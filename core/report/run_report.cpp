@@ -48,8 +48,9 @@ void training_table(const TrainingSummary& sum, Page& page) {
       "<td>{:.6f}</td><td>{}</td><td>{:.3g}</td></tr></table><p>Final and best values are "
       "running means over {} epochs.</p>\n",
       sum.epochs, number(sum.final_relative_error, "{:.3e}"),
-      number(sum.best_relative_error, "{:.3e}"), number(sum.free_energy_exact, "{:.6f}"), sum.final_bound,
-      number(sum.final_free_energy_is, "{:.6f}"), sum.seconds_per_epoch, sum.window);
+      number(sum.best_relative_error, "{:.3e}"), number(sum.free_energy_exact, "{:.6f}"),
+      sum.final_bound, number(sum.final_free_energy_is, "{:.6f}"), sum.seconds_per_epoch,
+      sum.window);
 }
 
 void training_section(const fs::path& dir, Page& page) {

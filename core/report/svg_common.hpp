@@ -9,8 +9,8 @@
 
 namespace neuralrg::report::detail {
 
-inline constexpr std::array<const char*, 8> kSeriesColours = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
-                                                       "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+inline constexpr std::array<const char*, 8> kSeriesColours = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
 inline constexpr const char* kFont = "font-family=\"sans-serif\"";
 
 /// "0", "0.25", "1e+05": short tick labels.
@@ -31,7 +31,6 @@ struct Axis {
   }
   bool valid(double v) const { return std::isfinite(v) && (!log || v > 0); }
 };
-
 
 /// Decades within [lo, hi] (nice linear ticks if fewer than two).
 std::vector<double> log_ticks(double lo, double hi);

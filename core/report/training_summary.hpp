@@ -15,10 +15,10 @@ struct TrainingSummary {
   double final_relative_error;  ///< Running mean at the last epoch.
   double best_relative_error;   ///< Smallest running mean.
   double free_energy_exact;
-  double final_bound;        ///< Running mean of the loss at the last epoch.
+  double final_bound;           ///< Running mean of the loss at the last epoch.
   double final_free_energy_is;  ///< Running mean of the importance-sampling estimate.
-  double final_ess;          ///< Running mean of the ESS fraction at the last epoch.
-  double seconds_per_epoch;  ///< Mean over epochs.
+  double final_ess;             ///< Running mean of the ESS fraction at the last epoch.
+  double seconds_per_epoch;     ///< Mean over epochs.
   std::vector<double> smooth_relative_error, smooth_ess, smooth_bound;  ///< Per epoch.
 };
 

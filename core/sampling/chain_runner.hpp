@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "analysis/time_series.hpp"
 #include "neuralrg/sampler.hpp"
 #include "neuralrg/target.hpp"
-#include "analysis/time_series.hpp"
 #include "sampling/sampling_spaces.hpp"
 
 namespace neuralrg {

@@ -13,9 +13,9 @@ void Optimizer::step(std::span<Parameter* const> params, Scalar lr) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const Parameter& p = *params[i];
     if (&p != seen_[i])
-      detail::contract_error("optimizer step",
-                             fmt::format("parameter {} ('{}') is not the one of the first call",
-                                         i, p.name));
+      detail::contract_error(
+          "optimizer step",
+          fmt::format("parameter {} ('{}') is not the one of the first call", i, p.name));
     detail::require_result_shape("optimizer step", fmt::format("a gradient for '{}'", p.name),
                                  p.grad.rows(), p.grad.cols(), p.value.rows(), p.value.cols());
   }

@@ -11,8 +11,12 @@ void require_sites(const char* method, Var v, Index sites) {
   detail::require_input_cols(method, "sites()", v.rows(), v.cols(), sites);
 }
 
-Index rows_of(Var v) { return v ? v.rows() : 0; }
-Index cols_of(Var v) { return v ? v.cols() : 0; }
+Index rows_of(Var v) {
+  return v ? v.rows() : 0;
+}
+Index cols_of(Var v) {
+  return v ? v.cols() : 0;
+}
 
 }  // namespace
 

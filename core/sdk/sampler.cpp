@@ -11,8 +11,8 @@ void Sampler::sweep(const SamplingSpace& space, ChainChunk& chains, Rng& rng) co
   const char* method = "sampler sweep";
   detail::require_result_shape(method, "states", chains.state.rows(), chains.state.cols(), rows,
                                dim);
-  detail::require_result_shape(method, "energies", chains.energy.rows(), chains.energy.cols(),
-                               rows, 1);
+  detail::require_result_shape(method, "energies", chains.energy.rows(), chains.energy.cols(), rows,
+                               1);
   detail::require_result_shape(method, "acceptances", chains.accepted.rows(),
                                chains.accepted.cols(), rows, 1);
   if (chains.gradient.size() != 0)

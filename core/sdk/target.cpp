@@ -34,8 +34,7 @@ Index Target::observable_count() const {
 }
 
 void Target::measure(const Matrix& x, Rng& rng, Matrix& out) const {
-  detail::require_input_cols("target measure", "the lattice's sites", x.rows(), x.cols(),
-                             sites());
+  detail::require_input_cols("target measure", "the lattice's sites", x.rows(), x.cols(), sites());
   const Index count = observable_count();
   // NaN marks "not written", so an estimator that fills fewer columns than it declares is caught.
   out.setConstant(x.rows(), count, std::numeric_limits<Scalar>::quiet_NaN());
@@ -49,13 +48,11 @@ void Target::measure(const Matrix& x, Rng& rng, Matrix& out) const {
             "target measure",
             fmt::format("observable '{}' (column {} of {}) is {} for sample {}: every declared "
                         "column must be filled with a finite value",
-                        observables()[static_cast<std::size_t>(c)].name, c, count, out(r, c),
-                        r));
+                        observables()[static_cast<std::size_t>(c)].name, c, count, out(r, c), r));
 }
 
 Picture Target::picture(const Matrix& x, Matrix& out) const {
-  detail::require_input_cols("target picture", "the lattice's sites", x.rows(), x.cols(),
-                             sites());
+  detail::require_input_cols("target picture", "the lattice's sites", x.rows(), x.cols(), sites());
   out.resize(x.rows(), x.cols());
   Picture p = do_picture(x, out);
   detail::require_result_shape("target picture", "a picture", out.rows(), out.cols(), x.rows(),

@@ -13,7 +13,10 @@ class Adam final : public Optimizer {
  public:
   Adam(double lr, double beta1, double beta2, double eps, double weight_decay, bool decoupled)
       : lr_(lr),
-        beta1_(beta1), beta2_(beta2), eps_(eps), weight_decay_(weight_decay),
+        beta1_(beta1),
+        beta2_(beta2),
+        eps_(eps),
+        weight_decay_(weight_decay),
         decoupled_(decoupled) {}
 
   double learning_rate() const override { return lr_; }
@@ -90,9 +93,9 @@ void register_factories(Registry& registry) {
   s.boolean("decoupled", false, "false: L2 added to the gradient (the letter); true: AdamW.");
   registry.add_optimizer("adam", "Adam with L2 or decoupled (AdamW) weight decay.", s,
                          [](const Params& p, const OptimizerContext&) {
-                           return std::make_unique<Adam>(p.real("lr"), p.real("beta1"), p.real("beta2"),
-                                                         p.real("eps"), p.real("weight_decay"),
-                                                         p.boolean("decoupled"));
+                           return std::make_unique<Adam>(
+                               p.real("lr"), p.real("beta1"), p.real("beta2"), p.real("eps"),
+                               p.real("weight_decay"), p.boolean("decoupled"));
                          });
 }
 

@@ -13,7 +13,9 @@ using namespace neuralrg;
 class Gaussian final : public Prior {
  public:
   Gaussian(const PriorContext& ctx, bool learn_width)
-      : sites_(ctx.sites), learn_(learn_width), scale_of_site_(ctx.site_scale.begin(), ctx.site_scale.end()) {
+      : sites_(ctx.sites),
+        learn_(learn_width),
+        scale_of_site_(ctx.site_scale.begin(), ctx.site_scale.end()) {
     if (learn_) log_sigma_.value = Matrix::Zero(1, std::max(ctx.scales, 1));
   }
 
@@ -31,13 +33,12 @@ class Gaussian final : public Prior {
   }
 
   Var do_log_prob(Var z) const override {
-    const Scalar norm = -Scalar(0.5) * static_cast<Scalar>(sites_) *
-                        std::log(2 * std::numbers::pi_v<Scalar>);
+    const Scalar norm =
+        -Scalar(0.5) * static_cast<Scalar>(sites_) * std::log(2 * std::numbers::pi_v<Scalar>);
     if (!learn_) return shift(scale(row_sum(square(z)), Scalar(-0.5)), norm);
     Var log_sigma = site_log_sigma(z.tape());
     Var standardized = mul(z, neuralrg::exp(neg(log_sigma)));
-    return shift(sub(scale(row_sum(square(standardized)), Scalar(-0.5)), row_sum(log_sigma)),
-                 norm);
+    return shift(sub(scale(row_sum(square(standardized)), Scalar(-0.5)), row_sum(log_sigma)), norm);
   }
 
   Var site_log_sigma(Tape& tape) const {  // 1 × sites

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "neuralrg/rng.hpp"
 #include "analysis/time_series.hpp"
+#include "neuralrg/rng.hpp"
 
 using namespace neuralrg;
 

@@ -14,8 +14,10 @@ struct Mlp {
   Mlp(const std::vector<Index>& widths, std::uint64_t seed) {
     for (std::size_t i = 0; i + 1 < widths.size(); ++i) {
       weights.push_back({"W" + std::to_string(i),
-                         random_matrix(widths[i + 1], widths[i], seed + 2 * i, 0.5), {}});
-      biases.push_back({"b" + std::to_string(i), random_matrix(1, widths[i + 1], seed + 2 * i + 1, 0.1), {}});
+                         random_matrix(widths[i + 1], widths[i], seed + 2 * i, 0.5),
+                         {}});
+      biases.push_back(
+          {"b" + std::to_string(i), random_matrix(1, widths[i + 1], seed + 2 * i + 1, 0.1), {}});
     }
   }
 

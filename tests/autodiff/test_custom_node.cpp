@@ -39,10 +39,10 @@ TEST_CASE("the documented custom node (row_dot) has correct values and gradients
   Tape tape;
   const Matrix value = row_dot(tape.constant(a), tape.constant(b)).value();
   for (Index r = 0; r < 3; ++r) CHECK(value(r, 0) == doctest::Approx(a.row(r).dot(b.row(r))));
-  const auto wrt_a = testing::check_input_gradient(
-      [&](Var x) { return row_dot(x, x.tape().constant(b)); }, a);
-  const auto wrt_b = testing::check_input_gradient(
-      [&](Var x) { return row_dot(x.tape().constant(a), x); }, b);
+  const auto wrt_a =
+      testing::check_input_gradient([&](Var x) { return row_dot(x, x.tape().constant(b)); }, a);
+  const auto wrt_b =
+      testing::check_input_gradient([&](Var x) { return row_dot(x.tape().constant(a), x); }, b);
   const auto both = testing::check_input_gradient([](Var x) { return row_dot(x, x); }, a);
   INFO(wrt_a.message, wrt_b.message, both.message);
   CHECK(wrt_a.ok);

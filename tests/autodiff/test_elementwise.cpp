@@ -115,7 +115,8 @@ TEST_CASE("sigmoid and asinh stay finite and accurate at large |x|") {
   CHECK(s(0, 3) == 1.0);
   CHECK(s(0, 1) == doctest::Approx(std::exp(-40.0)).epsilon(test::scaled(1e-12)));
   const Matrix a = neuralrg::asinh(tape.constant(x)).value();
-  CHECK(a(0, 0) == doctest::Approx(-std::log(800 + std::sqrt(800.0 * 800 + 1))).epsilon(test::scaled(1e-12)));
+  CHECK(a(0, 0) ==
+        doctest::Approx(-std::log(800 + std::sqrt(800.0 * 800 + 1))).epsilon(test::scaled(1e-12)));
 }
 
 TEST_CASE("binary ops broadcast rows, columns and scalars, with gradients for both operands") {

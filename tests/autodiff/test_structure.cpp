@@ -178,8 +178,9 @@ TEST_CASE("gather, scatter-add, scatter, concat, slice and reshape") {
   CHECK_THROWS_AS(slice_cols(tape.constant(x), 4, 3), std::invalid_argument);
 }
 
-TEST_CASE("indices and masks given as temporaries are copied: the backward pass does not read "
-          "freed memory") {
+TEST_CASE(
+    "indices and masks given as temporaries are copied: the backward pass does not read "
+    "freed memory") {
   const Matrix x = random_matrix(3, 4, 5);
   Tape tape;
   Var in = tape.input(x);

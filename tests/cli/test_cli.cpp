@@ -9,8 +9,8 @@
 #include "neuralrg/version.hpp"
 #include "support/cli.hpp"
 
-using neuralrg::test::read_text;
 using neuralrg::test::contains;
+using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
 namespace fs = std::filesystem;

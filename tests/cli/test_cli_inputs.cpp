@@ -51,8 +51,8 @@ TEST_CASE(
     CHECK_FALSE(fs::exists(tmp.path / "runs"));
     CHECK_FALSE(fs::exists(tmp.path / "escaped"));
   }
-  const auto variant =
-      tmp.write("v.yaml", kInputsPipeline + "variants:\n  - {name: ../up, set: {flow.layout: tree}}\n");
+  const auto variant = tmp.write(
+      "v.yaml", kInputsPipeline + "variants:\n  - {name: ../up, set: {flow.layout: tree}}\n");
   const auto r = run_cli("validate " + variant.string());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "variants[0].name: \"../up\" cannot name a directory"));
@@ -95,13 +95,15 @@ TEST_CASE("validate refuses what run refuses before computing") {
 TEST_CASE("flow_from problems are refused before the run directory exists — NaN weights too") {
   TempDir tmp;
   const fs::path trained = tmp.path / "trained";
-  REQUIRE(run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " + trained.string())
-              .status == 0);
-  const std::string sample = replaced(
-      kInputsPipeline, "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}",
-      "- sample: {space: latent, sampler: {plugin: hmc}, chains: 4, warmup: 1, sweeps: "
-      "2, flow_from: " +
-          trained.string() + "}");
+  REQUIRE(
+      run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " + trained.string())
+          .status == 0);
+  const std::string sample =
+      replaced(kInputsPipeline,
+               "- train: {optimizer: {plugin: adam, lr: 0.01}, batch: 16, chunk: 8, epochs: 2}",
+               "- sample: {space: latent, sampler: {plugin: hmc}, chains: 4, warmup: 1, sweeps: "
+               "2, flow_from: " +
+                   trained.string() + "}");
   const auto file = tmp.write("s.yaml", sample);
   REQUIRE(run_cli("validate " + file.string()).status == 0);
 
@@ -132,8 +134,9 @@ TEST_CASE("exact results stay finite at large β, and β beyond their range is r
   CHECK(huge.status == 2);
   CHECK(contains(huge.err, "beta must be in (0, 1e+06]"));
   TempDir tmp;
-  const auto r = run_cli(
-      "validate " + tmp.write("p.yaml", replaced(kInputsPipeline, "beta: 0.3", "beta: 1e300")).string());
+  const auto r =
+      run_cli("validate " +
+              tmp.write("p.yaml", replaced(kInputsPipeline, "beta: 0.3", "beta: 1e300")).string());
   CHECK(r.status == 2);
   CHECK(contains(r.err, "target.beta: expected a number in [0, "));
 }
@@ -158,7 +161,8 @@ TEST_CASE("a sample stage whose R̂ is undefined says why") {
 #ifndef __SANITIZE_ADDRESS__
 TEST_CASE("running out of memory is reported as such, naming the sizes that need it") {
   TempDir tmp;
-  const auto file = tmp.write("p.yaml", replaced(kInputsPipeline, "batch: 16", "batch: 100000000000"));
+  const auto file =
+      tmp.write("p.yaml", replaced(kInputsPipeline, "batch: 16", "batch: 100000000000"));
   const auto r = run_cli("run " + file.string() + " --out " + (tmp.path / "run").string());
   CHECK(r.status == 1);
   CHECK(contains(r.err, "error: out of memory: this pipeline's sizes (batch, chunk, chains"));
@@ -168,8 +172,8 @@ TEST_CASE("running out of memory is reported as such, naming the sizes that need
 TEST_CASE("--out naming an existing file is refused and the file is left alone") {
   TempDir tmp;
   const auto file = tmp.write("notes.txt", "");
-  const auto r = run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " +
-                         file.string());
+  const auto r =
+      run_cli("run " + tmp.write("p.yaml", kInputsPipeline).string() + " --out " + file.string());
   CHECK(r.status != 0);
   CHECK(contains(r.err, "exists and is not a directory"));
   CHECK(std::filesystem::is_regular_file(file));

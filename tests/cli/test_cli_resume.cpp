@@ -124,14 +124,17 @@ TEST_CASE(
   CHECK(metrics_without_seconds(run) == metrics_without_seconds(tmp.path / "six"));
 }
 
-TEST_CASE("a resume whose finished train stage lost flow.ckpt stops instead of sampling an "
-          "untrained flow") {
+TEST_CASE(
+    "a resume whose finished train stage lost flow.ckpt stops instead of sampling an "
+    "untrained flow") {
   TempDir tmp;
-  const std::string pipeline =
-      kPipeline + "  - sample: {space: physical, sampler: {plugin: metropolis}, chains: 4, warmup: 1, sweeps: 2}\n";
+  const std::string pipeline = kPipeline +
+                               "  - sample: {space: physical, sampler: {plugin: metropolis}, "
+                               "chains: 4, warmup: 1, sweeps: 2}\n";
   const fs::path run = tmp.path / "run";
-  REQUIRE(run_cli("run " + tmp.write("p.yaml", pipeline).string() + " --out " + run.string())
-              .status == 0);
+  REQUIRE(
+      run_cli("run " + tmp.write("p.yaml", pipeline).string() + " --out " + run.string()).status ==
+      0);
   fs::remove(run / "flow.ckpt");
   std::ofstream(run / "stages.done") << "0\n";  // the sample stage is to run again
   const auto resumed = run_cli("run --resume " + run.string());

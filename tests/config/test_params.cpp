@@ -13,7 +13,9 @@ Schema block_schema() {
   s.integer("couplings", 10, "Affine coupling layers.").range(1, std::nullopt);
   s.integers("hidden", std::vector<long long>{10, 10, 10}, "Hidden widths.").range(1, std::nullopt);
   s.choice("activation", "elu", {"elu", "tanh"}, "Activation.");
-  s.real("beta", std::nullopt, "Inverse temperature.").range(0, std::nullopt).keywords({"critical"});
+  s.real("beta", std::nullopt, "Inverse temperature.")
+      .range(0, std::nullopt)
+      .keywords({"critical"});
   s.boolean("trainable", false, "Train the block.");
   return s;
 }
@@ -35,9 +37,8 @@ std::string error_of(const std::string& yaml) {
 }  // namespace
 
 TEST_CASE("valid parameters are typed and defaults filled in") {
-  const Params p = Params::validate(block_schema(),
-                                    section("block:\n  plugin: realnvp\n  beta: 0.44\n"),
-                                    "realnvp", {"plugin"});
+  const Params p = Params::validate(
+      block_schema(), section("block:\n  plugin: realnvp\n  beta: 0.44\n"), "realnvp", {"plugin"});
   CHECK(p.integer("couplings") == 10);
   CHECK(p.integers("hidden") == std::vector<long long>{10, 10, 10});
   CHECK(p.text("activation") == "elu");

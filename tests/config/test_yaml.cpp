@@ -26,11 +26,11 @@ TEST_CASE("duplicate keys are rejected") {
 TEST_CASE("missing and unreadable files") {
   CHECK_THROWS_WITH_AS(load_yaml_file("/nonexistent/p.yaml"),
                        "/nonexistent/p.yaml: no such pipeline file", ConfigError);
-  CHECK_THROWS_WITH_AS(load_yaml_file(std::filesystem::temp_directory_path()),
-                       (std::filesystem::temp_directory_path().string() +
-                        ": is a directory, not a pipeline file")
-                           .c_str(),
-                       ConfigError);
+  CHECK_THROWS_WITH_AS(
+      load_yaml_file(std::filesystem::temp_directory_path()),
+      (std::filesystem::temp_directory_path().string() + ": is a directory, not a pipeline file")
+          .c_str(),
+      ConfigError);
 }
 
 TEST_CASE("--set overrides keys, creates maps, indexes lists and keeps locations") {

@@ -97,7 +97,8 @@ TEST_CASE("a quote left open is a syntax error at the end of the text, not a mis
 }
 
 TEST_CASE("a pipeline path that is a device or a pipe is refused, not read forever or waited on") {
-  CHECK(contains(error_of([] { load_yaml_file("/dev/zero"); }), "/dev/zero: is not a regular file"));
+  CHECK(
+      contains(error_of([] { load_yaml_file("/dev/zero"); }), "/dev/zero: is not a regular file"));
   const std::string fifo = fmt::format("/tmp/neuralrg-test-fifo-{}.yaml", ::getpid());
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(contains(error_of([&] { load_yaml_file(fifo); }), "is not a regular file"));

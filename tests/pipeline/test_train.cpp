@@ -1,9 +1,9 @@
 // The train stage through the CLI: metrics, checkpoints, bit-identical resume, refusals.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
 #include <numbers>
 #include <sstream>
 
@@ -15,11 +15,11 @@
 #include "util/csv.hpp"
 
 using namespace neuralrg;
+using neuralrg::test::contains;
 using neuralrg::test::metrics_without_seconds;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
 using neuralrg::test::TempDir;
-using neuralrg::test::contains;
 namespace fs = std::filesystem;
 
 namespace {
@@ -283,8 +283,9 @@ TEST_CASE("a checkpoint written in the other precision is read and converted") {
                        std::runtime_error);
 }
 
-TEST_CASE("a target without an exact free energy: the bound, per site and the importance-sampling "
-          "estimate are the results, and a reference gives a relative error") {
+TEST_CASE(
+    "a target without an exact free energy: the bound, per site and the importance-sampling "
+    "estimate are the results, and a reference gives a relative error") {
   TempDir tmp;
   // ½|x|² on 4×4 sites: −ln Z = −8 ln 2π, which the target does not declare.
   const std::string base =
@@ -292,8 +293,8 @@ TEST_CASE("a target without an exact free energy: the bound, per site and the im
       "flow: {block: {plugin: realnvp, couplings: 2, hidden: [4]}}\nstages:\n"
       "  - train: {optimizer: {plugin: adam, lr: 0.01}, epochs: 30, batch: 64, "
       "checkpoint_every: 0";
-  const std::string plugins = std::string(" --plugin-path ") + NEURALRG_TEST_PLUGIN_DIR +
-                              "/nan_target";
+  const std::string plugins =
+      std::string(" --plugin-path ") + NEURALRG_TEST_PLUGIN_DIR + "/nan_target";
   const auto plain = run_cli("run " + tmp.write("a.yaml", base + "}\n  - report: {}\n").string() +
                              " --out " + (tmp.path / "a").string() + plugins);
   REQUIRE(plain.status == 0);
@@ -303,11 +304,11 @@ TEST_CASE("a target without an exact free energy: the bound, per site and the im
   CHECK(std::isnan(metrics.numbers("relative_error").back()));
 
   const double exact = -8 * std::log(2 * std::numbers::pi);
-  const auto referenced = run_cli(
-      "run " +
-      tmp.write("b.yaml", base + fmt::format(", reference_free_energy: {:.12f}}}\n", exact))
-          .string() +
-      " --out " + (tmp.path / "b").string() + plugins);
+  const auto referenced =
+      run_cli("run " +
+              tmp.write("b.yaml", base + fmt::format(", reference_free_energy: {:.12f}}}\n", exact))
+                  .string() +
+              " --out " + (tmp.path / "b").string() + plugins);
   REQUIRE(referenced.status == 0);
   CHECK(contains(referenced.out + referenced.err, "relative error"));
   const auto rel = read_csv(tmp.path / "b" / "metrics.csv").numbers("relative_error");
@@ -316,8 +317,8 @@ TEST_CASE("a target without an exact free energy: the bound, per site and the im
 
   std::string ising = kPipeline;
   ising.replace(ising.find("epochs: 8"), 9, "epochs: 8\n      reference_free_energy: -20");
-  const auto both = run_cli("run " + tmp.write("c.yaml", ising).string() + " --out " +
-                            (tmp.path / "c").string());
+  const auto both =
+      run_cli("run " + tmp.write("c.yaml", ising).string() + " --out " + (tmp.path / "c").string());
   CHECK(both.status != 0);
   CHECK(contains(both.err, "reference_free_energy: the target knows its exact free energy"));
 }

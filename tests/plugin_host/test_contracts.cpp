@@ -15,11 +15,11 @@ namespace {
 test::CliResult run_with(const std::string& target, const std::string& block,
                          const std::string& stages) {
   test::TempDir tmp;
-  const std::string yaml = fmt::format(
-      "name: c\ntarget: {}\nflow: {{block: {}}}\nstages:\n{}", target, block, stages);
+  const std::string yaml =
+      fmt::format("name: c\ntarget: {}\nflow: {{block: {}}}\nstages:\n{}", target, block, stages);
   return test::run_cli(fmt::format("run {} --out {} --plugin-path {}/contracts",
-                                   tmp.write("p.yaml", yaml).string(),
-                                   (tmp.path / "run").string(), NEURALRG_TEST_PLUGIN_DIR));
+                                   tmp.write("p.yaml", yaml).string(), (tmp.path / "run").string(),
+                                   NEURALRG_TEST_PLUGIN_DIR));
 }
 
 const std::string kTrain =
@@ -41,20 +41,22 @@ TEST_CASE("an energy per site instead of per sample is refused, not broadcast in
 TEST_CASE("a measure() that leaves a declared column unfilled is refused, naming the column") {
   const auto r = run_with("{plugin: fixture_short_measure}", kBlock, kSample);
   CHECK(r.status == 1);
-  CHECK(contains(r.err, "target 'fixture_short_measure' measure: observable 'second' (column 1 "
-                        "of 2) is nan"));
+  CHECK(contains(r.err,
+                 "target 'fixture_short_measure' measure: observable 'second' (column 1 "
+                 "of 2) is nan"));
 }
 
 TEST_CASE("an exception from plugin code names the plugin and the method") {
   const auto r = run_with("{plugin: fixture_throwing}", kBlock, kTrain);
   CHECK(r.status == 1);
-  CHECK(contains(r.err, "error: stage 0 (train), epoch 0: target 'fixture_throwing' energy: no "
-                        "energy today"));
+  CHECK(contains(r.err,
+                 "error: stage 0 (train), epoch 0: target 'fixture_throwing' energy: no "
+                 "energy today"));
 }
 
 TEST_CASE("a block whose log-det is not one column is refused by the bijector base class") {
-  const auto r = run_with("{plugin: ising_dual, L: 4, beta: 0.4}", "{plugin: fixture_wide_log_det}",
-                          kTrain);
+  const auto r =
+      run_with("{plugin: ising_dual, L: 4, beta: 0.4}", "{plugin: fixture_wide_log_det}", kTrain);
   CHECK(r.status == 1);
   CHECK(contains(r.err, "bijector 'fixture_wide_log_det' "));
   CHECK(contains(r.err, "returned a log-det of "));

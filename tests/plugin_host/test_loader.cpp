@@ -92,8 +92,9 @@ TEST_CASE("an unknown plugin name lists what is available and why others were sk
   }
 }
 
-TEST_CASE("a library with an undefined symbol is refused at load, naming the symbol — the others "
-          "load") {
+TEST_CASE(
+    "a library with an undefined symbol is refused at load, naming the symbol — the others "
+    "load") {
   PluginRegistry registry;
   load_plugins(registry, {fixture("undefined_symbol"), fixture("good")});
   const std::string message = only_problem(registry);
@@ -107,8 +108,9 @@ TEST_CASE("a user library registering a built-in's name is refused, naming both 
   const std::string path = "--plugin-path " + fixture("shadow_builtin").string();
   const auto r = test::run_cli("plugins " + path);
   CHECK(r.status != 0);  // a refused library makes `plugins` report failure
-  CHECK(test::contains(r.out + r.err, "plugin \"fixture_shadow\" registers bijector \"realnvp\", "
-                                      "which plugin \"realnvp\" ("));
+  CHECK(test::contains(r.out + r.err,
+                       "plugin \"fixture_shadow\" registers bijector \"realnvp\", "
+                       "which plugin \"realnvp\" ("));
   CHECK(test::contains(r.out + r.err, "libfixture_shadow.so"));
   // The built-in is the one a pipeline gets.
   CHECK(test::contains(test::run_cli("plugins --describe realnvp " + path).out, "Real NVP block"));

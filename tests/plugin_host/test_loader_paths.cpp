@@ -8,8 +8,8 @@
 #include <string>
 
 #include "plugin/plugin_loader.hpp"
-#include "util/isa.hpp"
 #include "support/cli.hpp"
+#include "util/isa.hpp"
 
 using namespace neuralrg;
 using neuralrg::test::TempDir;

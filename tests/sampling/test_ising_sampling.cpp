@@ -45,17 +45,21 @@ struct Trained {
 Trained train(double beta) {
   test::TempDir tmp;
   const std::string target = "{plugin: ising_dual, L: 4, beta: " + std::to_string(beta) + "}";
-  const std::string flow = "{symmetrize: z2, block: {plugin: realnvp, couplings: 4, hidden: [10, 10]}}";
-  const auto pipeline = tmp.write("p.yaml", "name: t\nseed: 4\ntarget: " + target + "\nflow: " + flow +
-                                                "\nstages:\n  - train: {optimizer: {plugin: adam, lr: 0.01}, "
-                                                "lr_schedule: cosine, batch: 128, epochs: 800}\n");
-  const auto r = test::run_cli("run " + pipeline.string() + " --out " + (tmp.path / "run").string());
+  const std::string flow =
+      "{symmetrize: z2, block: {plugin: realnvp, couplings: 4, hidden: [10, 10]}}";
+  const auto pipeline =
+      tmp.write("p.yaml", "name: t\nseed: 4\ntarget: " + target + "\nflow: " + flow +
+                              "\nstages:\n  - train: {optimizer: {plugin: adam, lr: 0.01}, "
+                              "lr_schedule: cosine, batch: 128, epochs: 800}\n");
+  const auto r =
+      test::run_cli("run " + pipeline.string() + " --out " + (tmp.path / "run").string());
   REQUIRE(r.status == 0);
   Trained t;
   auto [entry, params] = test::resolve(PluginKind::Target, target);
   t.target = std::get<TargetFactory>(entry->factory)(params, TargetContext{});
   t.flow = test::make_flow({4, 4}, flow, "{plugin: gaussian}", 4);
-  restore(t.flow->parameters(), read_checkpoint(tmp.path / "run/flow.ckpt").parameters, "flow.ckpt");
+  restore(t.flow->parameters(), read_checkpoint(tmp.path / "run/flow.ckpt").parameters,
+          "flow.ckpt");
   return t;
 }
 
@@ -71,7 +75,7 @@ double worst_deviation(const Trained& t, const ChainSpace& space, Sampler& sampl
   const ChainResult r = run_chains(space, sampler, *t.target, o);
   double worst = 0;
   for (const auto& obs : r.observables) {
-    const double truth = obs.name == "structure_factor" ? exact.structure_factor
+    const double truth = obs.name == "structure_factor"  ? exact.structure_factor
                          : obs.name == "energy_per_bond" ? exact.energy_per_bond
                                                          : exact.abs_magnetization;
     if (obs.name == "abs_magnetization") continue;  // drawn spins: checked loosely elsewhere
@@ -108,4 +112,6 @@ TEST_CASE("samplers match enumeration at L = 4, beta critical") {
   check_samplers(exact::kIsingBetaCritical);
 }
 
-TEST_CASE("samplers match enumeration at L = 4, beta 0.3") { check_samplers(0.3); }
+TEST_CASE("samplers match enumeration at L = 4, beta 0.3") {
+  check_samplers(0.3);
+}

@@ -24,9 +24,7 @@ class Quadratic : public Target {
 
 // Adds the batch mean: each row's energy depends on the other rows.
 class BatchCoupled final : public Quadratic {
-  Var do_energy(Var x) const override {
-    return add(scale(row_sum(square(x)), 0.5), mean(x));
-  }
+  Var do_energy(Var x) const override { return add(scale(row_sum(square(x)), 0.5), mean(x)); }
 };
 
 // A hand-written backward rule gone wrong: the value is ½|x|², the gradient 2x.

@@ -7,8 +7,8 @@
 #include "config/yaml_document.hpp"
 #include "pipeline/flow_builder.hpp"
 #include "pipeline/stage_catalog.hpp"
-#include "support/random_matrix.hpp"
 #include "plugin/plugin_loader.hpp"
+#include "support/random_matrix.hpp"
 
 namespace neuralrg::test {
 
@@ -40,7 +40,8 @@ inline std::unique_ptr<Bijector> make_bijector(const std::string& yaml, Index wi
 }
 
 /// A flow from inline YAML for the flow section (block included) and the prior.
-inline std::unique_ptr<Flow> make_flow(const std::vector<Index>& extent, const std::string& flow_yaml,
+inline std::unique_ptr<Flow> make_flow(const std::vector<Index>& extent,
+                                       const std::string& flow_yaml,
                                        const std::string& prior_yaml = "{plugin: gaussian}",
                                        std::uint64_t seed = 42) {
   const Value doc = parse_yaml("flow: " + flow_yaml, "test");

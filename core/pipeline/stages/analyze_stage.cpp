@@ -77,7 +77,6 @@ void write_divergence(const Target& target, const Matrix& x, const Eigen::Vector
     fmt::print("  forward KL(π‖q) {:.4f} ± {:.4f} nats over {} configurations\n", kl.mean,
                kl.stderr_, x.rows());
   }
-
 }
 
 // Pictures of n flow samples beside n Markov-chain configurations.

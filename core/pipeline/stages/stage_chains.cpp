@@ -4,8 +4,8 @@
 #include <fmt/ranges.h>
 
 #include "config/yaml_document.hpp"
-#include "pipeline/flow_builder.hpp"
 #include "pipeline/checkpoint.hpp"
+#include "pipeline/flow_builder.hpp"
 #include "sampling/sampling_spaces.hpp"
 
 namespace neuralrg {

@@ -6,9 +6,9 @@
 namespace neuralrg {
 
 struct LossStatistics {
-  double mean;            ///< The variational free energy bound (batch estimate).
-  double std;             ///< Sample standard deviation of the per-sample loss.
-  double ess;             ///< (Σw)² / (n Σw²) with ln w = −loss: importance-sampling efficiency.
+  double mean;  ///< The variational free energy bound (batch estimate).
+  double std;   ///< Sample standard deviation of the per-sample loss.
+  double ess;   ///< (Σw)² / (n Σw²) with ln w = −loss: importance-sampling efficiency.
   double free_energy_is;  ///< −ln mean(w): the importance-sampling estimate of −ln Z.
 };
 

@@ -16,6 +16,7 @@ class AdditiveCoupling final : public neuralrg::Bijector {
 
   neuralrg::Index width() const override { return width_; }
   std::vector<neuralrg::Parameter*> parameters() override;
+
  private:
   // Called by Bijector::forward/inverse once the input's width is checked.
   neuralrg::Transformed do_forward(neuralrg::Var z) const override { return apply(z, false); }

@@ -24,8 +24,8 @@ class Shift final : public neuralrg::Bijector {
 void register_factories(neuralrg::Registry& registry) {
   neuralrg::Schema schema;
   schema.real("c", 0.0, "The constant added in the generative direction.");
-  registry.add_bijector("hello_shift", "Adds a constant to every input (a fixed example).",
-                        schema, [](const neuralrg::Params& p, const neuralrg::BijectorContext& ctx) {
+  registry.add_bijector("hello_shift", "Adds a constant to every input (a fixed example).", schema,
+                        [](const neuralrg::Params& p, const neuralrg::BijectorContext& ctx) {
                           return std::make_unique<Shift>(ctx.width, p.real("c"));
                         });
 }

@@ -10,8 +10,8 @@
 #include <memory>
 #include <new>
 #include <optional>
-#include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -253,12 +253,22 @@ Transformed affine_coupling(Var y, Var s, Var t, const RowVector& mask, bool inv
 /// backward pass reuses the saved A·x), so a temporary operator is fine.
 Var quadratic_form(Var x, const LinearOperator& A);
 
-inline Var operator+(Var a, Var b) { return add(a, b); }
-inline Var operator-(Var a, Var b) { return sub(a, b); }
+inline Var operator+(Var a, Var b) {
+  return add(a, b);
+}
+inline Var operator-(Var a, Var b) {
+  return sub(a, b);
+}
 /// Elementwise, as mul(): not a matrix product.
-inline Var operator*(Var a, Var b) { return mul(a, b); }
-inline Var operator-(Var a) { return neg(a); }
-inline Var operator*(Scalar s, Var x) { return scale(x, s); }
+inline Var operator*(Var a, Var b) {
+  return mul(a, b);
+}
+inline Var operator-(Var a) {
+  return neg(a);
+}
+inline Var operator*(Scalar s, Var x) {
+  return scale(x, s);
+}
 
 namespace detail {
 

@@ -26,7 +26,7 @@ struct Location {
 class ConfigError : public std::runtime_error {
  public:
   ConfigError(Location where, std::string path, const std::string& message);
-  const Location& where() const { return where_; }  ///< Position of the offending value.
+  const Location& where() const { return where_; }   ///< Position of the offending value.
   const std::string& path() const { return path_; }  ///< Dotted key path, e.g. flow.block.hidden.
   const std::string& message() const { return message_; }  ///< The message without the prefix.
 
@@ -41,12 +41,12 @@ class ConfigError : public std::runtime_error {
 struct Value {
   enum class Kind { Null, Scalar, List, Map };
   Kind kind = Kind::Null;
-  std::string text;    ///< Scalar source text (unquoted content).
-  bool quoted = false; ///< True if the scalar was quoted in the source (so "10" is text).
-  std::vector<Value> items;                          ///< List elements.
+  std::string text;          ///< Scalar source text (unquoted content).
+  bool quoted = false;       ///< True if the scalar was quoted in the source (so "10" is text).
+  std::vector<Value> items;  ///< List elements.
   std::vector<std::pair<std::string, Value>> entries;  ///< Map entries in source order.
-  Location where;      ///< Position of this value.
-  std::string path;    ///< Dotted key path from the document root.
+  Location where;                                      ///< Position of this value.
+  std::string path;                                    ///< Dotted key path from the document root.
 
   // Out of line: a value holds pairs of itself, and Clang 14 with libstdc++ 12 instantiates
   // std::pair<std::string, Value> too early (while Value is incomplete) for implicit members.
@@ -76,9 +76,9 @@ struct ParamSpec {
   std::optional<std::string> default_text;  ///< YAML literal of the default; none = required.
   std::optional<double> min;                ///< Inclusive lower bound (numbers, list elements).
   std::optional<double> max;                ///< Inclusive upper bound.
-  std::vector<std::string> choices;  ///< Allowed words: the values of a Choice, or words a
+  std::vector<std::string> choices;         ///< Allowed words: the values of a Choice, or words a
                                      ///< Real also accepts in place of a number ("critical").
-  std::string doc;                   ///< One line shown by `plugins --describe` and the docs.
+  std::string doc;  ///< One line shown by `plugins --describe` and the docs.
 
   ParamSpec& range(std::optional<double> lo, std::optional<double> hi) {
     min = lo;
@@ -105,8 +105,7 @@ class Schema {
   ParamSpec& text(std::string name, std::optional<std::string> def, std::string doc);
   ParamSpec& choice(std::string name, std::string def, std::vector<std::string> choices,
                     std::string doc);
-  ParamSpec& integers(std::string name, std::optional<std::vector<long long>> def,
-                      std::string doc);
+  ParamSpec& integers(std::string name, std::optional<std::vector<long long>> def, std::string doc);
   ParamSpec& reals(std::string name, std::optional<std::vector<double>> def, std::string doc);
   /// A nested map checked by whoever reads it (e.g. an optimizer section of a stage).
   ParamSpec& map(std::string name, bool required, std::string doc);

@@ -53,10 +53,10 @@ class Registry {
 /// Plain-C metadata a plugin exports. Only C types, with the version first, so a host can read it
 /// safely from a library built against any other version before trusting anything else.
 struct PluginInfo {
-  int api_version;          ///< NEURALRG_API_VERSION the plugin was compiled against.
-  const char* abi_tag;      ///< NEURALRG_ABI_TAG the plugin was compiled with.
-  const char* name;         ///< Library name, e.g. "realnvp".
-  const char* version;      ///< The plugin's own version string.
+  int api_version;                        ///< NEURALRG_API_VERSION the plugin was compiled against.
+  const char* abi_tag;                    ///< NEURALRG_ABI_TAG the plugin was compiled with.
+  const char* name;                       ///< Library name, e.g. "realnvp".
+  const char* version;                    ///< The plugin's own version string.
   void (*register_factories)(Registry&);  ///< Called once, only if the checks pass.
 };
 
@@ -68,12 +68,12 @@ inline constexpr const char* kPluginEntrySymbol = "neuralrg_plugin_v1";
 /// Declares a plugin library. Use once per library, at namespace scope:
 ///   void register_all(neuralrg::Registry& r) { r.add_bijector(...); }
 ///   NEURALRG_PLUGIN("realnvp", "1.0.0", register_all)
-#define NEURALRG_PLUGIN(NAME, VERSION, REGISTER_FUNCTION)                                  \
-  namespace neuralrg_plugin_entry {                                                        \
-  inline const ::neuralrg::PluginInfo* info() {                                            \
+#define NEURALRG_PLUGIN(NAME, VERSION, REGISTER_FUNCTION)                                   \
+  namespace neuralrg_plugin_entry {                                                         \
+  inline const ::neuralrg::PluginInfo* info() {                                             \
     static const ::neuralrg::PluginInfo value{NEURALRG_API_VERSION, NEURALRG_ABI_TAG, NAME, \
-                                              VERSION, &REGISTER_FUNCTION};                \
-    return &value;                                                                         \
-  }                                                                                        \
-  }                                                                                        \
+                                              VERSION, &REGISTER_FUNCTION};                 \
+    return &value;                                                                          \
+  }                                                                                         \
+  }                                                                                         \
   BOOST_DLL_ALIAS(neuralrg_plugin_entry::info, neuralrg_plugin_v1)

@@ -32,7 +32,7 @@
 /// Everything that must match between host and plugin for C++ objects to cross the library
 /// boundary: compiler family, standard library ABI, Eigen version, Eigen's alignment (which
 /// depends on the SIMD instruction set), the Scalar type and the Index type with its size.
-#define NEURALRG_ABI_TAG                                                                          \
+#define NEURALRG_ABI_TAG \
   NEURALRG_DETAIL_COMPILER "/" NEURALRG_DETAIL_STDLIB "/eigen-" NEURALRG_DETAIL_STR(              \
       EIGEN_WORLD_VERSION) "." NEURALRG_DETAIL_STR(EIGEN_MAJOR_VERSION) "." NEURALRG_DETAIL_STR(  \
       EIGEN_MINOR_VERSION) "/align-" NEURALRG_DETAIL_STR(EIGEN_MAX_ALIGN_BYTES) "/scalar-"      \

@@ -36,7 +36,9 @@ inline void perturb(const std::vector<Parameter*>& params, double scale, std::ui
 
 namespace detail {
 
-inline const char* direction(bool inverse) { return inverse ? "inverse" : "forward"; }
+inline const char* direction(bool inverse) {
+  return inverse ? "inverse" : "forward";
+}
 
 inline Matrix apply(const Bijector& b, const Matrix& in, bool inverse) {
   Tape t;
@@ -50,7 +52,9 @@ inline Matrix log_det_of(const Bijector& b, const Matrix& in, bool inverse) {
   return (inverse ? b.inverse(v) : b.forward(v)).log_det.value();
 }
 
-inline double max_abs(const Matrix& m) { return m.size() ? m.cwiseAbs().maxCoeff() : 0.0; }
+inline double max_abs(const Matrix& m) {
+  return m.size() ? m.cwiseAbs().maxCoeff() : 0.0;
+}
 
 inline void check_round_trips(Report& r, const Bijector& b, const Matrix& z, const Matrix& x,
                               const BijectorCheck& opt) {
@@ -90,9 +94,8 @@ inline void check_log_dets(Report& r, const Bijector& b, const Matrix& point, bo
     const double err = std::abs(log_det(row, 0) - numeric);
     if (!(err <= r.max_error)) r.max_error = err;
     if (!(err <= opt.log_det))
-      fail(r, std::string(direction(inverse)) + " log-det of row " + std::to_string(row) +
-                  " is " + num(log_det(row, 0)) + ", the numerical Jacobian gives " +
-                  num(numeric));
+      fail(r, std::string(direction(inverse)) + " log-det of row " + std::to_string(row) + " is " +
+                  num(log_det(row, 0)) + ", the numerical Jacobian gives " + num(numeric));
   }
 }
 
@@ -110,8 +113,8 @@ inline void check_gradients(Report& r, Bijector& b, const Matrix& point, bool in
 }
 
 // The host evaluates a layer's rows in tiles and reruns a tile's pass for its backward pass.
-inline void check_rows_independent(Report& r, const Bijector& b, const Matrix& point,
-                                   bool inverse, const BijectorCheck& opt) {
+inline void check_rows_independent(Report& r, const Bijector& b, const Matrix& point, bool inverse,
+                                   const BijectorCheck& opt) {
   const Matrix batch = apply(b, point, inverse);
   const double repeat = max_abs(apply(b, point, inverse) - batch);
   if (!(repeat <= opt.round_trip))
