@@ -34,13 +34,20 @@ void warn_problems(const PluginRegistry& registry) {
     fmt::print(stderr, "warning: plugin library skipped: {}: {}\n", p.path.string(), p.message);
 }
 
+// "realnvp", or "wavelet_linear+spline" for a chain of blocks.
+std::string block_names(const PipelineSpec& spec) {
+  std::vector<std::string> names;
+  for (const auto& b : spec.blocks) names.push_back(b.factory->name);
+  return fmt::format("{}", fmt::join(names, "+"));
+}
+
 std::string summary(const PipelineSpec& spec) {
   std::vector<std::string> stages;
   for (const auto& s : spec.stages) stages.push_back(s.kind);
   return fmt::format(
       "pipeline \"{}\": target {}, prior {}, flow {}/{}, stages: {}{}", spec.name,
       spec.target->factory->name, spec.prior->factory->name, spec.flow->text("layout"),
-      spec.block->factory->name, join(stages),
+      block_names(spec), join(stages),
       spec.variants.empty() ? "" : fmt::format(", {} variants", spec.variants.size()));
 }
 

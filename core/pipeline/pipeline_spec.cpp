@@ -76,6 +76,29 @@ PluginUse resolve(const PluginRegistry& registry, PluginKind kind, const Value& 
   return PluginUse{entry, std::move(params)};
 }
 
+// flow.block: a section ({plugin: realnvp} when absent or empty), or a non-empty list of them.
+std::vector<PluginUse> resolve_blocks(const PluginRegistry& registry, const Params& flow) {
+  const Value& given = flow.value("block");
+  if (given.kind != Value::Kind::List)
+    return {resolve(registry, PluginKind::Bijector, section_or_default(flow, "block", "realnvp"))};
+  if (given.items.empty())
+    throw ConfigError(given.where, given.path,
+                      "expected a block section or a non-empty list of them, got an empty list");
+  std::vector<PluginUse> out;
+  for (const Value& item : given.items)
+    out.push_back(resolve(registry, PluginKind::Bijector, item));
+  return out;
+}
+
+Value resolved_blocks(const PipelineSpec& spec) {
+  if (spec.blocks.size() == 1 && spec.flow->value("block").kind != Value::Kind::List)
+    return spec.blocks.front().params.resolved();
+  Value list = spec.flow->value("block");
+  for (std::size_t k = 0; k < spec.blocks.size(); ++k)
+    list.items[k] = spec.blocks[k].params.resolved();
+  return list;
+}
+
 Value with_entry(Value map, const std::string& key, Value v) {
   for (auto& [k, existing] : map.entries)
     if (k == key) {
@@ -151,9 +174,8 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
   spec.target = resolve(registry, PluginKind::Target, top.value("target"));
   spec.prior = resolve(registry, PluginKind::Prior, section_or_default(top, "prior", "gaussian"));
-  spec.flow = Params::validate(flow_schema(), top.value("flow"), "flow");
-  spec.block =
-      resolve(registry, PluginKind::Bijector, section_or_default(*spec.flow, "block", "realnvp"));
+  spec.flow = Params::validate(flow_schema(), top.value("flow"), "flow", {"block"});
+  spec.blocks = resolve_blocks(registry, *spec.flow);
 
   const Value* stages = raw.find("stages");
   if (!stages || stages->kind != Value::Kind::List || stages->items.empty())
@@ -180,7 +202,7 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   resolved = with_entry(std::move(resolved), "target", spec.target->params.resolved());
   resolved = with_entry(std::move(resolved), "prior", spec.prior->params.resolved());
   resolved = with_entry(std::move(resolved), "flow",
-                        with_entry(spec.flow->resolved(), "block", spec.block->params.resolved()));
+                        with_entry(spec.flow->resolved(), "block", resolved_blocks(spec)));
   Value stage_list = *stages;
   for (std::size_t i = 0; i < spec.stages.size(); ++i) {
     Value body = spec.stages[i].params.resolved();

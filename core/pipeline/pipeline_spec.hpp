@@ -40,7 +40,7 @@ struct PipelineSpec {
   std::optional<PluginUse> target;
   std::optional<PluginUse> prior;
   std::optional<Params> flow;
-  std::optional<PluginUse> block;
+  std::vector<PluginUse> blocks;  ///< flow.block: one section, or a list applied in order
   std::vector<StageSpec> stages;
   std::vector<VariantSpec> variants;
   /// The configuration with every default filled in (what the run directory records).

@@ -11,9 +11,7 @@ namespace neuralrg {
 void build_model(RunContext& c) {
   const auto& target = *c.spec.target;
   c.target = std::get<TargetFactory>(target.factory->factory)(target.params, TargetContext{});
-  c.flow =
-      build_flow(c.target->lattice(), *c.spec.flow, *c.spec.block->factory, c.spec.block->params,
-                 *c.spec.prior->factory, c.spec.prior->params, c.spec.seed);
+  c.flow = build_flow(c.target->lattice(), *c.spec.flow, c.spec.blocks, *c.spec.prior, c.spec.seed);
 }
 
 std::atomic<bool>& stop_requested() {

@@ -129,7 +129,9 @@ const Schema& flow_schema() {
     s.boolean("shared", true, "Share one block's weights across a layer (false: per block).");
     s.choice("symmetrize", "none", {"none", "z2"},
              "z2: q(x) = [q(x) + q(−x)]/2, one extra inference pass per step.");
-    s.map("block", false, "Block bijector plugin section (default {plugin: realnvp}).");
+    s.map("block", false,
+          "Block bijector plugin section (default {plugin: realnvp}), or a list of sections "
+          "applied in order inside every block (a chain).");
     return s;
   }();
   return schema;

@@ -322,3 +322,31 @@ TEST_CASE(
   CHECK(both.status != 0);
   CHECK(contains(both.err, "reference_free_energy: the target knows its exact free energy"));
 }
+
+TEST_CASE(
+    "flow.block as a list: a chain of blocks trains, and its checkpoint loads into a new "
+    "run — a bad entry is refused naming its index") {
+  TempDir tmp;
+  std::string yaml = kPipeline;
+  yaml.replace(yaml.find("block: {plugin: realnvp, couplings: 2, hidden: [6]}"), 51,
+               "block: [{plugin: wavelet_linear, trainable: true}, {plugin: realnvp, couplings: "
+               "2, hidden: [6]}]");
+  const fs::path run = tmp.path / "chain";
+  const auto trained =
+      run_cli("run " + tmp.write("p.yaml", yaml).string() + " --out " + run.string());
+  INFO(trained.err);
+  REQUIRE(trained.status == 0);
+  CHECK(contains(trained.out, "flow mera/wavelet_linear+realnvp"));
+  const std::string sample = yaml.substr(0, yaml.find("stages:")) +
+                             "stages:\n  - sample: {flow_from: " + run.string() +
+                             ", chains: 8, warmup: 1, sweeps: 2, sampler: {plugin: hmc}}\n";
+  CHECK(
+      run_cli("run " + tmp.write("s.yaml", sample).string() + " --out " + (tmp.path / "s").string())
+          .status == 0);
+
+  std::string bad = yaml;
+  bad.replace(bad.find("{plugin: realnvp, couplings"), 16, "{plugin: realnv");
+  const auto refused = run_cli("validate " + tmp.write("b.yaml", bad).string());
+  CHECK(refused.status == 2);
+  CHECK(contains(refused.err, "flow.block[1].plugin: unknown bijector plugin \"realnv\""));
+}

@@ -51,8 +51,9 @@ inline std::unique_ptr<Flow> make_flow(const std::vector<Index>& extent,
   const Value default_block = *parse_yaml("b: {plugin: realnvp}", "test").find("b");
   auto [block, block_params] =
       plugins().resolve(PluginKind::Bijector, block_section ? *block_section : default_block);
+  const std::vector<PluginUse> blocks{PluginUse{block, block_params}};
   auto [prior, prior_params] = resolve(PluginKind::Prior, prior_yaml);
-  return build_flow(extent, flow, *block, block_params, *prior, prior_params, seed);
+  return build_flow(extent, flow, blocks, PluginUse{prior, prior_params}, seed);
 }
 
 }  // namespace neuralrg::test

@@ -30,8 +30,7 @@ void load_flow_from(RunContext& ctx, const Params& p) {
                                            flow_from, fmt::join(source_target->lattice(), "×"),
                                            fmt::join(ctx.target->lattice(), "×")));
   ctx.flow =
-      build_flow(ctx.target->lattice(), *source.flow, *source.block->factory, source.block->params,
-                 *source.prior->factory, source.prior->params, source.seed);
+      build_flow(ctx.target->lattice(), *source.flow, source.blocks, *source.prior, source.seed);
   const fs::path file = fs::path(flow_from) / "flow.ckpt";
   restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
 }
