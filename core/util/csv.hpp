@@ -26,7 +26,7 @@ CsvTable read_csv(const std::filesystem::path& file);
 
 /// A headerless grid of numbers (one matrix row per line), e.g. a response map.
 Matrix read_csv_matrix(const std::filesystem::path& file);
-/// The text of such a grid, with full precision.
+/// The text of such a grid, to ten significant digits (pictures and maps, not checkpoints).
 std::string csv_matrix_text(const Matrix& m);
 
 }  // namespace neuralrg
