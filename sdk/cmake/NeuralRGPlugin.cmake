@@ -34,8 +34,12 @@ function(neuralrg_detail_plugin_copy target level)
   if(level)
     target_compile_options(${target} PRIVATE -march=${level})
   endif()
-  # An undefined symbol is a link error here, not a load failure on the user's machine.
-  target_link_options(${target} PRIVATE LINKER:-z,defs)
+  # An undefined symbol is a link error here, not a load failure on the user's machine. Not with
+  # sanitizers: Clang leaves their runtime to the executable, so a sanitized plugin has undefined
+  # __asan_*/__sanitizer_* references by design.
+  if(NOT NEURALRG_SANITIZE AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
+    target_link_options(${target} PRIVATE LINKER:-z,defs)
+  endif()
   target_compile_options(${target} PRIVATE ${ARG_COMPILE_OPTIONS})
   target_link_libraries(${target} PRIVATE ${ARG_LINK_LIBRARIES})
   if(TARGET neuralrg_sdk)  # in-tree build
