@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "autodiff/parallel.hpp"
+#include "distributed/gradient_reducer.hpp"
 #include "neuralrg/rng.hpp"
 #include "timing.hpp"
 

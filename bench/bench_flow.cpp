@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "autodiff/parallel.hpp"
+#include "distributed/gradient_reducer.hpp"
 #include "support/plugins.hpp"
 #include "timing.hpp"
 

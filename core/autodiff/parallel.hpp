@@ -1,6 +1,7 @@
 // Deterministic data parallelism: a batch is cut into fixed-size chunks (independent of the
-// thread count); each chunk runs on a thread-local tape; per-chunk results are combined in chunk
-// order. Hence results are bit-identical for any number of threads.
+// thread count); each chunk runs on a thread-local tape; per-chunk results are combined in an
+// order fixed by the chunk index (distributed/gradient_reducer.hpp). Hence results are
+// bit-identical for any number of threads (and ranks).
 #pragma once
 
 #include <tbb/blocked_range.h>
@@ -8,7 +9,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 
-#include <span>
+#include <utility>
 #include <vector>
 
 #include "neuralrg/autodiff.hpp"
@@ -26,9 +27,14 @@ class ChunkRunner {
 
   template <class F>
   void run(Index rows, F&& fn) {
-    const Index n = chunks(rows);
+    run(rows, 0, chunks(rows), std::forward<F>(fn));
+  }
+
+  /// Runs only chunks [first, last) of the batch (one rank's share).
+  template <class F>
+  void run(Index rows, Index first, Index last, F&& fn) {
     tbb::parallel_for(
-        tbb::blocked_range<Index>(0, n, 1),
+        tbb::blocked_range<Index>(first, last, 1),
         [&](const tbb::blocked_range<Index>& range) {
           Tape& tape = tapes_.local();
           for (Index c = range.begin(); c != range.end(); ++c) {
@@ -51,21 +57,6 @@ class ChunkRunner {
  private:
   Index chunk_rows_;
   tbb::enumerable_thread_specific<Tape> tapes_;
-};
-
-/// Per-chunk parameter gradients, reduced in chunk order into Parameter::grad.
-class GradientReducer {
- public:
-  /// Sizes the buffers for `chunks` chunks of `params` (allocates only when these grow).
-  void prepare(std::span<Parameter* const> params, Index chunks);
-  /// Copies the gradients that `tape` holds for `params` into chunk `chunk`'s buffer.
-  void collect(Index chunk, const Tape& tape, std::span<Parameter* const> params);
-  /// p.grad = Σ_chunks (in order) of the collected gradients.
-  void reduce(std::span<Parameter* const> params) const;
-
- private:
-  std::vector<std::vector<Matrix>> buffers_;  // [chunk][parameter]
-  Index chunks_ = 0;
 };
 
 }  // namespace neuralrg

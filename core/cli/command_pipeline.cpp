@@ -1,19 +1,23 @@
 // neuralrg validate / run
 #include <fmt/format.h>
 #include <tbb/global_control.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <new>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
 #include "config/value_diff.hpp"
 #include "config/yaml_document.hpp"
+#include "distributed/communicator.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/pipeline_spec.hpp"
 #include "pipeline/preflight.hpp"
+#include "pipeline/rank_agreement.hpp"
 #include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
 #include "pipeline/run_stages.hpp"
@@ -51,27 +55,43 @@ std::string summary(const PipelineSpec& spec) {
       spec.variants.empty() ? "" : fmt::format(", {} variants", spec.variants.size()));
 }
 
+// How a failed command ends. On one process: the message and the status. On one of several ranks
+// the others may be waiting for this one, so the whole job ends (MPI_Abort) once the message is
+// out: rank 0 prints it; another rank, whose terminal output is silenced, writes it to its saved
+// error stream after a moment, so that the same error on every rank reads once, from rank 0.
+int fail(int status, const std::string& message) {
+  const Communicator& world = Communicator::world();
+  if (world.is_root()) {
+    fmt::print(stderr, "{}\n", message);
+  } else {
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const std::string line = fmt::format("rank {}: {}\n", world.rank(), message);
+    [[maybe_unused]] const auto written = ::write(rank_error_fd(), line.data(), line.size());
+  }
+  if (world.size() > 1) world.abort(status);
+  return status;
+}
+
 template <class F>
 int guarded(F&& body) {
   try {
     return body();
-  } catch (const ConfigError& e) {
+  } catch (const CollectiveError& e) {  // every rank is here: each ends normally
     fmt::print(stderr, "error: {}\n", e.what());
-    return kExitInvalidInput;
-  } catch (const Interrupted& e) {
+    return kExitFailure;
+  } catch (const Interrupted& e) {  // a stop the ranks agreed on
     fmt::print(stderr, "\n{}\n", e.what());
     return kExitInterrupted;
+  } catch (const ConfigError& e) {
+    return fail(kExitInvalidInput, fmt::format("error: {}", e.what()));
   } catch (const WriteError& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kExitWriteError;
+    return fail(kExitWriteError, fmt::format("error: {}", e.what()));
   } catch (const std::bad_alloc&) {
-    fmt::print(stderr,
-               "error: out of memory: this pipeline's sizes (batch, chunk, chains, the lattice) "
-               "need more memory than this machine can give\n");
-    return kExitFailure;
+    return fail(kExitFailure,
+                "error: out of memory: this pipeline's sizes (batch, chunk, chains, the lattice) "
+                "need more memory than this machine can give");
   } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kExitFailure;
+    return fail(kExitFailure, fmt::format("error: {}", e.what()));
   }
 }
 
@@ -143,8 +163,10 @@ PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registr
         o.resume.string(), o.resume.string()));
   check_epochs_cover_progress(given, o.resume);
   check_runnable(given, registry);  // before config.yaml holds it
-  reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
-  write_run_config(o.resume, given);
+  if (Communicator::world().is_root()) {
+    reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
+    write_run_config(o.resume, given);
+  }
   fmt::print("configuration changed ({}):\n  {}\n", source, fmt::join(diff, "\n  "));
   return given;
 }
@@ -224,22 +246,29 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     const PluginRegistry& registry = global_registry(global.plugin_path);
     warn_problems(registry);
     const bool resuming = !options.resume.empty();
-    // Locked before anything is read: a concurrent run could be rewriting it.
-    RunLock lock = resuming && fs::exists(options.resume / "config.yaml")
+    const Communicator& world = Communicator::world();
+    // Locked before anything is read: a concurrent run could be rewriting it. Rank 0 holds the
+    // lock for all ranks.
+    RunLock lock = resuming && world.is_root() && fs::exists(options.resume / "config.yaml")
                        ? lock_run_directory(options.resume)
                        : RunLock();
     const PipelineSpec spec = resuming
                                   ? resume_spec(options, registry)
                                   : load_pipeline(options.pipeline, options.overrides, registry);
     check_runnable(spec, registry);  // before the directory exists: an error leaves nothing behind
+    check_ranks_agree(world, spec, registry);
     RunContext context{spec, registry, resuming ? options.resume : directory_path(options.out),
                        {},   {},       -1};
     if (context.dir.empty()) context.dir = default_run_directory(spec);
+    std::string dir = context.dir.string();  // rank 0's clock named it
+    world.broadcast(dir);
+    context.dir = dir;
     if (!spec.variants.empty())
       return run_with_variants(global, options, spec, registry, context.dir, std::move(lock));
     build_model(context);
-    if (!resuming) lock = create_run_directory(context.dir, spec, registry);
-    fmt::print("{}\nrun directory: {}\n", summary(spec), context.dir.string());
+    if (!resuming && world.is_root()) lock = create_run_directory(context.dir, spec, registry);
+    fmt::print("{}\nrun directory: {}{}\n", summary(spec), context.dir.string(),
+               world.size() > 1 ? fmt::format(" ({} ranks)", world.size()) : std::string());
     install_stop_handlers();
     run_stages(context, resuming);
     return 0;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "distributed/communicator.hpp"
 #include "neuralrg/types.hpp"
 #include "neuralrg/version.hpp"
 #include "util/isa.hpp"
@@ -46,6 +47,7 @@ CLI::App* add_exact_command(CLI::App& app, ExactOptions& exact_options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const neuralrg::MpiSession mpi(argc, argv);
   try {
     neuralrg::apply_requested_isa_level(argv);
   } catch (const std::exception& e) {

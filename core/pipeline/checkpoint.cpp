@@ -130,7 +130,7 @@ std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t hash) {
   return hash;
 }
 
-void write_checkpoint(const std::filesystem::path& file, const Checkpoint& c) {
+std::string encode_checkpoint(const Checkpoint& c) {
   std::string head =
       fmt::format("{}epoch {}\nseed {}\nscalar {}\n", kMagic, c.epoch, c.seed, kScalarName);
   auto header = [&](const char* group, const NamedMatrix& m) {
@@ -145,7 +145,11 @@ void write_checkpoint(const std::filesystem::path& file, const Checkpoint& c) {
   };
   for (const auto& m : c.parameters) data(m);
   for (const auto& m : c.optimizer) data(m);
-  write_file_atomic(file, head + checksum_line(fnv1a64(body, fnv1a64(head))) + body);
+  return head + checksum_line(fnv1a64(body, fnv1a64(head))) + body;
+}
+
+void write_checkpoint(const std::filesystem::path& file, const Checkpoint& c) {
+  write_file_atomic(file, encode_checkpoint(c));
 }
 
 Checkpoint read_checkpoint(const std::filesystem::path& file) {
@@ -158,8 +162,12 @@ Checkpoint read_checkpoint(const std::filesystem::path& file) {
   if (!in) throw std::runtime_error(fmt::format("{}: cannot open checkpoint", file.string()));
   const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (in.bad()) throw std::runtime_error(fmt::format("{}: cannot read checkpoint", file.string()));
+  return decode_checkpoint(bytes, file.string());
+}
+
+Checkpoint decode_checkpoint(const std::string& bytes, const std::string& source) {
   const Complaint bad = [&](const std::string& what) {
-    return std::runtime_error(fmt::format("{}: not a valid checkpoint: {}", file.string(), what));
+    return std::runtime_error(fmt::format("{}: not a valid checkpoint: {}", source, what));
   };
   Checkpoint c;
   const Header h = parse_header(bytes, c, bad);

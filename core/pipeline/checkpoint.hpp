@@ -35,6 +35,10 @@ struct Checkpoint {
 void write_checkpoint(const std::filesystem::path& file, const Checkpoint& checkpoint);
 /// Throws std::runtime_error naming the file and what is wrong with it.
 Checkpoint read_checkpoint(const std::filesystem::path& file);
+/// The bytes write_checkpoint writes, and their reading (`source` names them in errors): how a
+/// checkpoint travels between ranks.
+std::string encode_checkpoint(const Checkpoint& checkpoint);
+Checkpoint decode_checkpoint(const std::string& bytes, const std::string& source);
 
 /// FNV-1a 64 of `bytes`, continuing from `hash`.
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t hash = 0xcbf29ce484222325ULL);

@@ -31,14 +31,22 @@ extern "C" void on_stop_signal(int signal) {
 }  // namespace
 
 void stop_point(const RunContext& context, std::string_view what) {
-  if (stop_requested().load())
+  if (stop_agreed(context))
     throw Interrupted(
         fmt::format("{}; continue with: neuralrg run --resume {}", what, context.dir.string()));
 }
 
+bool stop_agreed(const RunContext& context) {
+  return context.comm->any(stop_requested().load());
+}
+
+// SIGUSR1 too: Open MPI's mpirun forwards it to every rank (SIGINT and SIGTERM it turns into a
+// SIGTERM followed by a SIGKILL a few seconds later), and SLURM sends it ahead of a time limit
+// with --signal=USR1@SECONDS.
 void install_stop_handlers() {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
 }
 
 }  // namespace neuralrg

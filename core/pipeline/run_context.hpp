@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "distributed/communicator.hpp"
 #include "flow/flow.hpp"
 #include "pipeline/pipeline_spec.hpp"
 
@@ -20,6 +21,9 @@ struct RunContext {
   std::unique_ptr<Flow> flow;
   /// The epoch a train stage is at (or -1), so an error from a plugin can say when it happened.
   long long epoch;
+  /// The ranks this run is spread over. Rank 0 alone reads and writes the run directory; what the
+  /// others need from it (a checkpoint to resume from, the completed stages) it broadcasts.
+  const Communicator* comm = &Communicator::world();
 };
 
 /// Instantiates the target and the flow of `spec` (fresh weights from the seed).
@@ -37,5 +41,8 @@ struct Interrupted : std::runtime_error {
 /// Throws Interrupted (`what` and how to resume) when a stop was requested. Sample and analyze
 /// stages keep no partial state: they start over on resume, and their results do not change.
 void stop_point(const RunContext& context, std::string_view what);
+/// True on every rank when a stop was requested on any: the ranks stop at the same point. A
+/// collective call: every rank of the run makes it at the same points.
+bool stop_agreed(const RunContext& context);
 
 }  // namespace neuralrg

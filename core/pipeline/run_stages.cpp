@@ -19,8 +19,12 @@ namespace {
 // silently from the untrained flow.
 void restore_trained_flow(RunContext& context, const std::vector<std::size_t>& done) {
   const fs::path file = context.dir / "flow.ckpt";
-  if (fs::exists(file)) {
-    restore(context.flow->parameters(), read_checkpoint(file).parameters, file);
+  const Communicator& comm = *context.comm;
+  if (comm.broadcast_value(comm.is_root() && fs::exists(file))) {
+    std::string bytes;
+    if (comm.is_root()) bytes = encode_checkpoint(read_checkpoint(file));
+    comm.broadcast(bytes);
+    restore(context.flow->parameters(), decode_checkpoint(bytes, file.string()).parameters, file);
     return;
   }
   for (const std::size_t i : done)
@@ -31,10 +35,38 @@ void restore_trained_flow(RunContext& context, const std::vector<std::size_t>& d
           file.string(), i, (context.dir / "stages.done").string()));
 }
 
+// The indices of completed stages, as rank 0 read them.
+std::vector<std::size_t> shared_completed_stages(const RunContext& context) {
+  std::vector<std::size_t> done;
+  if (context.comm->is_root()) done = completed_stages(context.dir);
+  done.resize(context.comm->broadcast_value(done.size()));
+  context.comm->broadcast(std::as_writable_bytes(std::span<std::size_t>(done)));
+  return done;
+}
+
+// A stage that is not distributed runs on rank 0 alone, as a run of one process; the other ranks
+// wait for it without taking a core from it.
+void run_kind(RunContext& context, const StageKind& kind, const StageSpec& stage,
+              std::size_t index) {
+  if (kind.distributed || context.comm->size() == 1) return kind.run(context, stage, index);
+  const Communicator* all = context.comm;
+  if (all->is_root()) {
+    context.comm = &Communicator::self();
+    try {
+      kind.run(context, stage, index);
+    } catch (...) {
+      context.comm = all;
+      throw;
+    }
+    context.comm = all;
+  }
+  all->idle_barrier();
+}
+
 void run_one(RunContext& context, const StageSpec& stage, std::size_t index) {
   context.epoch = -1;
   try {
-    find_stage(stage.kind)->run(context, stage, index);
+    run_kind(context, *find_stage(stage.kind), stage, index);
   } catch (const PluginError& e) {
     const std::string when =
         context.epoch >= 0 ? fmt::format(", epoch {}", context.epoch) : std::string();
@@ -50,17 +82,17 @@ void run_one(RunContext& context, const StageSpec& stage, std::size_t index) {
 }  // namespace
 
 void run_stages(RunContext& context, bool resuming) {
-  const auto done = completed_stages(context.dir);
+  const auto done = shared_completed_stages(context);
   if (resuming) restore_trained_flow(context, done);
   for (std::size_t i = 0; i < context.spec.stages.size(); ++i) {
     const auto& stage = context.spec.stages[i];
-    if (std::find(done.begin(), done.end(), i) != done.end()) {
+    if (std::ranges::find(done, i) != done.end()) {
       fmt::print("stage {} ({}): already completed\n", i, stage.kind);
       continue;
     }
     stop_point(context, fmt::format("stopped before stage {} ({})", i, stage.kind));
     run_one(context, stage, i);
-    mark_stage_completed(context.dir, i);
+    if (context.comm->is_root()) mark_stage_completed(context.dir, i);
   }
 }
 

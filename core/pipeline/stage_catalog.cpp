@@ -13,7 +13,8 @@ StageKind train_stage() {
               "Variational training: minimise the mean of ln q(x) + E(x) over flow samples.",
               {},
               {{"optimizer", PluginKind::Optimizer, ""}},
-              run_train_stage};
+              run_train_stage,
+              true};
   Schema& s = k.schema;
   s.map("optimizer", true, "Optimizer plugin section, e.g. {plugin: adam, lr: 1.0e-3}.");
   s.integer("epochs", 1000, "Training steps (one batch each).").range(1, std::nullopt);
@@ -47,7 +48,8 @@ StageKind sample_stage() {
               "Markov chain Monte Carlo in latent or physical space, with observables.",
               {},
               {{"sampler", PluginKind::Sampler, ""}},
-              run_sample_stage};
+              run_sample_stage,
+              true};
   Schema& s = k.schema;
   s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, step_size: 0.2}.");
   s.choice("space", "latent", {"latent", "physical"},

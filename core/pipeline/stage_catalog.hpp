@@ -31,6 +31,9 @@ struct StageKind {
   Schema schema;
   std::vector<PluginSection> plugin_sections;
   StageRun run = nullptr;
+  /// Every rank runs it, sharing its work (train: the batch's chunks, sample: the chains). A stage
+  /// that is not runs on rank 0 alone while the others wait.
+  bool distributed = false;
 };
 
 /// All stage kinds, in documentation order.

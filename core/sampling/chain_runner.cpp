@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace neuralrg {
 namespace {
@@ -12,16 +13,41 @@ Index rows_of(const ChainOptions& o, Index chunk) {
   return std::min(o.chunk, o.chains - chunk * o.chunk);
 }
 
+// The chunks this rank runs (all of them on one process).
+ChunkRange my_chunks(const ChainOptions& o) {
+  return o.comm->owned((o.chains + o.chunk - 1) / o.chunk);
+}
+
 template <class Body>
-void for_each_chunk(std::vector<ChainChunk>& chunks, Body&& body) {
-  tbb::parallel_for(Index{0}, static_cast<Index>(chunks.size()),
+void for_each_chunk(std::vector<ChainChunk>& chunks, ChunkRange mine, Body&& body) {
+  tbb::parallel_for(mine.begin, mine.end,
                     [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
+}
+
+// The matrices of every rank's chunks on every rank: each rank sends its own, column-major, and
+// learns the others' shapes from their row counts (all have `cols` columns).
+void share_chunks(const ChainOptions& o, ChunkRange mine, std::vector<Matrix>& per_chunk,
+                  Index cols) {
+  if (o.comm->size() == 1) return;
+  std::vector<Scalar> packed;
+  for (Index c = mine.begin; c < mine.end; ++c) {
+    const Matrix& m = per_chunk[static_cast<std::size_t>(c)];
+    packed.insert(packed.end(), m.data(), m.data() + m.size());
+  }
+  const std::vector<std::byte> all = o.comm->all_gather(std::as_bytes(std::span(packed)));
+  const auto* next = reinterpret_cast<const Scalar*>(all.data());
+  for (std::size_t c = 0; c < per_chunk.size(); ++c) {
+    Matrix& m = per_chunk[c];
+    m.resize(rows_of(o, static_cast<Index>(c)), cols);
+    std::copy_n(next, m.size(), m.data());
+    next += m.size();
+  }
 }
 
 // Every chain starts from a fresh proposal of the space, with its energy.
 std::vector<ChainChunk> initial_chunks(const ChainSpace& space, const ChainOptions& o) {
   std::vector<ChainChunk> chunks(static_cast<std::size_t>((o.chains + o.chunk - 1) / o.chunk));
-  for_each_chunk(chunks, [&](Index c, ChainChunk& chunk) {
+  for_each_chunk(chunks, my_chunks(o), [&](Index c, ChainChunk& chunk) {
     Rng rng = Rng::stream(o.seed, o.stream + ".init", 0, static_cast<std::uint64_t>(c));
     chunk.state.resize(rows_of(o, c), space.dim());
     chunk.log_proposal.resize(rows_of(o, c), 1);
@@ -90,11 +116,40 @@ class SeriesRecorder {
   std::vector<Index> group_size_;
 };
 
+// Σ over all chunks, in chunk order, of each chunk's number of accepted moves.
+double accepted_moves(const ChainOptions& o, ChunkRange mine,
+                      const std::vector<ChainChunk>& chunks) {
+  std::vector<double> per_chunk;
+  for (Index c = mine.begin; c < mine.end; ++c)
+    per_chunk.push_back(chunks[static_cast<std::size_t>(c)].accepted.sum());
+  if (o.comm->size() > 1) {
+    const auto all = o.comm->all_gather(std::as_bytes(std::span(per_chunk)));
+    per_chunk.resize(all.size() / sizeof(double));
+    std::memcpy(per_chunk.data(), all.data(), all.size());
+  }
+  double accepted = 0;
+  for (const double a : per_chunk) accepted += a;
+  return accepted;
+}
+
+Matrix final_states(const ChainSpace& space, const ChainOptions& o, ChunkRange mine,
+                    const std::vector<ChainChunk>& chunks, std::vector<Matrix>& physical) {
+  for (Index c = mine.begin; c < mine.end; ++c)
+    space.to_physical(chunks[static_cast<std::size_t>(c)].state,
+                      physical[static_cast<std::size_t>(c)]);
+  share_chunks(o, mine, physical, space.dim());
+  Matrix x(o.chains, space.dim());
+  for (std::size_t c = 0; c < chunks.size(); ++c)
+    x.middleRows(static_cast<Index>(c) * o.chunk, rows_of(o, static_cast<Index>(c))) = physical[c];
+  return x;
+}
+
 }  // namespace
 
 ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
                        const ChainOptions& o) {
   const auto observables = target.observables();
+  const ChunkRange mine = my_chunks(o);
   std::vector<ChainChunk> chunks = initial_chunks(space, o);
   SeriesRecorder recorder(observables.size(), o);
   std::vector<Matrix> measured(chunks.size());
@@ -107,7 +162,7 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
     const bool warmup = sweep < o.warmup;
     if (sweep == o.warmup) start = std::chrono::steady_clock::now();
     const bool measure = !warmup && (sweep - o.warmup) % o.measure_every == 0;
-    for_each_chunk(chunks, [&](Index c, ChainChunk& chunk) {
+    for_each_chunk(chunks, mine, [&](Index c, ChainChunk& chunk) {
       Rng rng = Rng::stream(o.seed, o.stream, static_cast<std::uint64_t>(sweep),
                             static_cast<std::uint64_t>(c));
       sampler.sweep(space, chunk, rng);
@@ -117,12 +172,13 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
         target.measure(x, rng, measured[static_cast<std::size_t>(c)]);
       }
     });
-    double accepted = 0;
-    for (const auto& chunk : chunks) accepted += chunk.accepted.sum();
-    const double rate = accepted / static_cast<double>(o.chains);
+    const double rate = accepted_moves(o, mine, chunks) / static_cast<double>(o.chains);
     sampler.end_sweep(rate, warmup);  // serial and in order: adaptation stays deterministic
     if (!warmup) acceptance_sum += rate, ++measured_sweeps;
-    if (measure) recorder.record(measured);
+    if (measure) {
+      share_chunks(o, mine, measured, static_cast<Index>(observables.size()));
+      recorder.record(measured);
+    }
   }
   ChainResult result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -130,12 +186,7 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
   result.measurements = recorder.measurements();
   for (std::size_t k = 0; k < observables.size(); ++k)
     result.observables.push_back(recorder.result(k, observables[k].name));
-  result.final_x.resize(o.chains, space.dim());
-  for (std::size_t c = 0; c < chunks.size(); ++c) {
-    space.to_physical(chunks[c].state, physical[c]);
-    result.final_x.middleRows(static_cast<Index>(c) * o.chunk, rows_of(o, static_cast<Index>(c))) =
-        physical[c];
-  }
+  result.final_x = final_states(space, o, mine, chunks, physical);
   return result;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "analysis/time_series.hpp"
+#include "distributed/communicator.hpp"
 #include "neuralrg/sampler.hpp"
 #include "neuralrg/target.hpp"
 #include "sampling/sampling_spaces.hpp"
@@ -23,6 +24,8 @@ struct ChainOptions {
   /// Called before every sweep, in order; throwing from it stops the chains (a stop request must
   /// not wait for the last of 10⁵ sweeps).
   std::function<void(long long sweep)> before_sweep;
+  /// The ranks the chunks of chains are spread over; every rank gets the same ChainResult.
+  const Communicator* comm = &Communicator::self();
 };
 
 struct ObservableResult {

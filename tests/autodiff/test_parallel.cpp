@@ -5,6 +5,7 @@
 
 #include "autodiff/mlp_fixture.hpp"
 #include "autodiff/parallel.hpp"
+#include "distributed/gradient_reducer.hpp"
 #include "neuralrg/rng.hpp"
 #include "support/count_malloc.hpp"
 

@@ -30,6 +30,7 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   fmt::print("stage {} (sample): {} in {} space, {} chains, {} + {} sweeps\n", index,
              use.factory->name, space_name, options.chains, options.warmup, options.sweeps);
   const ChainResult r = run_sampler_chains(ctx, stage, options);
+  if (!ctx.comm->is_root()) return;  // every rank has the results; rank 0 writes them
 
   const fs::path file = ctx.dir / "observables.csv";
   // Rows of other stages are kept; this stage's rows (left by an interrupted earlier attempt)

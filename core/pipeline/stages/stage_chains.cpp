@@ -44,6 +44,7 @@ ChainResult run_sampler_chains(const RunContext& ctx, const StageSpec& stage,
   const PhysicalSpace physical(*ctx.flow, *ctx.target);
   const ChainSpace& space = in_latent ? static_cast<const ChainSpace&>(latent) : physical;
   ChainOptions stoppable = options;
+  stoppable.comm = ctx.comm;
   stoppable.before_sweep = [&](long long sweep) {
     stop_point(ctx, fmt::format("{}: interrupted at sweep {} of {}", options.stream, sweep,
                                 options.warmup + options.sweeps));

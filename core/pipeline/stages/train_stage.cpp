@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "autodiff/parallel.hpp"
+#include "distributed/gradient_reducer.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/stages/train_files.hpp"
 #include "pipeline/stages/train_statistics.hpp"
@@ -186,6 +187,38 @@ TrainStart resume_or_start(const fs::path& metrics_file, const fs::path& checkpo
   return start;
 }
 
+// Rank 0 read the run directory; the other ranks start where it starts, from its bytes (no
+// shared file system needed, and no rank reads a file rank 0 may be rewriting).
+TrainStart share_start(const Communicator& comm, TrainStart start,
+                       const std::vector<Parameter*>& params, Optimizer& optimizer,
+                       std::uint64_t seed) {
+  if (comm.size() == 1) return start;
+  start.epoch = comm.broadcast_value(start.epoch);
+  start.elapsed_seconds = comm.broadcast_value(start.elapsed_seconds);
+  const bool has_initial = comm.broadcast_value(start.initial.has_value());
+  if (has_initial) start.initial = comm.broadcast_value(start.initial.value_or(LossStatistics{}));
+  if (start.epoch == 0) return start;  // the weights are the seed's on every rank
+  std::string bytes;
+  if (comm.is_root())
+    bytes = encode_checkpoint({start.epoch, seed, snapshot(params), optimizer.state()});
+  comm.broadcast(bytes);
+  if (!comm.is_root()) {
+    const Checkpoint c = decode_checkpoint(bytes, "the checkpoint rank 0 resumed from");
+    restore(params, c.parameters, "rank 0's checkpoint");
+    optimizer.load_state(c.optimizer);
+  }
+  return start;
+}
+
+// Every rank's rows of `losses` (those of its chunks) on every rank.
+void gather_rows(const Communicator& comm, Matrix& losses, Index first_row, Index end_row) {
+  if (comm.size() == 1) return;
+  const auto mine = std::as_bytes(std::span<const Scalar>(
+      losses.data() + first_row, static_cast<std::size_t>(end_row - first_row)));
+  const std::vector<std::byte> all = comm.all_gather(mine);
+  std::memcpy(losses.data(), all.data(), all.size());
+}
+
 std::string optional_number(std::optional<double> v) {
   return v ? fmt::format("{:.17g}", *v) : std::string();
 }
@@ -210,17 +243,19 @@ struct CheckpointStore {
   long long epochs;
   fs::path run_dir;
   long long saved_epoch;
+  bool writes;  // rank 0's store writes; the others' only keep count
 
-  void save(long long completed, AppendFile& metrics, const std::vector<Parameter*>& params,
-            const Optimizer& optimizer) {
-    metrics.sync();  // the rows a checkpoint covers reach the disk before it does
+  void save(long long completed, std::optional<AppendFile>& metrics,
+            const std::vector<Parameter*>& params, const Optimizer& optimizer) {
+    saved_epoch = completed;
+    if (!writes) return;
+    metrics->sync();  // the rows a checkpoint covers reach the disk before it does
     write_checkpoint(train_checkpoint_file(folder, completed),
                      {completed, seed, snapshot(params), optimizer.state()});
-    saved_epoch = completed;
     auto all = train_checkpoints(folder);
     for (std::size_t i = 0; i + keep < all.size(); ++i) fs::remove(all[i]);
   }
-  [[noreturn]] void interrupt(long long completed, AppendFile& metrics,
+  [[noreturn]] void interrupt(long long completed, std::optional<AppendFile>& metrics,
                               const std::vector<Parameter*>& params, const Optimizer& optimizer) {
     if (completed > saved_epoch) save(completed, metrics, params, optimizer);
     throw Interrupted(fmt::format(
@@ -229,7 +264,7 @@ struct CheckpointStore {
         completed, epochs, saved_epoch, run_dir.string()));
   }
   [[noreturn]] void diverged(const std::string& reason, long long epoch) const {
-    if (saved_epoch == epoch) fs::remove(train_checkpoint_file(folder, epoch));
+    if (saved_epoch == epoch && writes) fs::remove(train_checkpoint_file(folder, epoch));
     const auto all = train_checkpoints(folder);
     throw std::runtime_error(fmt::format(
         "train: {}; stopped before updating. {} Try a smaller lr or clip_grad_norm.",
@@ -296,22 +331,33 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const fs::path metrics_file = train_metrics_file(ctx.dir, index);
   const fs::path checkpoints = train_checkpoint_dir(ctx.dir, index);
   const std::string stream = fmt::format("train{}", index);
-  fs::create_directories(checkpoints);
+  const Communicator& comm = *ctx.comm;
+  const bool writes = comm.is_root();
+  if (writes) fs::create_directories(checkpoints);
 
   Flow& flow = *ctx.flow;
   const Target& target = *ctx.target;
   const std::vector<Parameter*> params = flow.parameters();
   const std::optional<double> exact = reference_free_energy(p, target);
 
-  const TrainStart resumed_from =
-      resume_or_start(metrics_file, checkpoints, epochs, ctx.spec.seed, params, *optimizer);
+  const TrainStart resumed_from = share_start(
+      comm,
+      writes ? resume_or_start(metrics_file, checkpoints, epochs, ctx.spec.seed, params, *optimizer)
+             : TrainStart{},
+      params, *optimizer, ctx.spec.seed);
   const long long start = resumed_from.epoch;
   std::optional<LossStatistics> initial = resumed_from.initial;
-  AppendFile metrics(metrics_file);
+  std::optional<AppendFile> metrics;
+  if (writes) metrics.emplace(metrics_file);
   CheckpointStore store{checkpoints,   static_cast<std::size_t>(p.integer("keep_checkpoints")),
                         ctx.spec.seed, epochs,
-                        ctx.dir,       start};
+                        ctx.dir,       start,
+                        writes};
   ChunkRunner runner(chunk_size(p, flow, batch));
+  // This rank's chunks of the batch, and their rows.
+  const ChunkRange mine = comm.owned(runner.chunks(batch));
+  const Index first_row = std::min(batch, mine.begin * runner.chunk_rows());
+  const Index end_row = std::min(batch, mine.end * runner.chunk_rows());
   GradientReducer reducer;
   Matrix losses(batch, 1);
   Progress progress("train", epochs, start);
@@ -321,8 +367,8 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   for (long long epoch = start; epoch < epochs; ++epoch) {
     ctx.epoch = epoch;
     const double lr = scheduled_lr(p, base_lr, epoch);
-    reducer.prepare(params, runner.chunks(batch));
-    runner.run(batch, [&](Index chunk, Index begin, Index end, Tape& tape) {
+    reducer.prepare(params, runner.chunks(batch), comm);
+    runner.run(batch, mine.begin, mine.end, [&](Index chunk, Index begin, Index end, Tape& tape) {
       // A huge batch takes minutes: a stop request skips the epoch's remaining chunks.
       if (stop_requested().load(std::memory_order_relaxed)) return;
       Rng rng = Rng::stream(ctx.spec.seed, stream, static_cast<std::uint64_t>(epoch),
@@ -334,8 +380,9 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
       losses.middleRows(begin, end - begin) = per_sample.value();
     });
     // This epoch is incomplete: discarded.
-    if (stop_requested().load()) store.interrupt(epoch, metrics, params, *optimizer);
+    if (stop_agreed(ctx)) store.interrupt(epoch, metrics, params, *optimizer);
     reducer.reduce(params);
+    gather_rows(comm, losses, first_row, end_row);
     stats = loss_statistics(losses);
     if (!initial) initial = stats;
     double norm_sq = 0;
@@ -349,18 +396,21 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::optional<double> rel =
         exact ? std::optional<double>((stats.mean - *exact) / std::abs(*exact)) : std::nullopt;
-    metrics.append(fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n", epoch,
-                               stats.mean, stats.std, optional_number(exact), optional_number(rel),
-                               stats.ess, stats.free_energy_is, lr, seconds));
+    if (writes)
+      metrics->append(fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n",
+                                  epoch, stats.mean, stats.std, optional_number(exact),
+                                  optional_number(rel), stats.ess, stats.free_energy_is, lr,
+                                  seconds));
     const long long completed = epoch + 1;
     progress.update(completed, rel ? fmt::format("loss {:.6f} rel.err {:.3e}", stats.mean, *rel)
                                    : fmt::format("bound {:.6f}", stats.mean));
     if ((every > 0 && completed % every == 0) || completed == epochs)
       store.save(completed, metrics, params, *optimizer);
-    if (stop_requested().load() && completed < epochs)
+    if (completed < epochs && stop_agreed(ctx))
       store.interrupt(completed, metrics, params, *optimizer);
   }
-  metrics.close();
+  if (!writes) return;
+  metrics->close();
   write_checkpoint(ctx.dir / "flow.ckpt", {epochs, ctx.spec.seed, snapshot(params), {}});
   progress.finish(closing_line(metrics_file, stats, exact, target.sites()));
 }
