@@ -9,6 +9,8 @@
 #include <new>
 #include <thread>
 
+#include "cli/command_support.hpp"
+#include "cli/command_variants.hpp"
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
 #include "config/value_diff.hpp"
@@ -32,68 +34,6 @@ namespace neuralrg::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-void warn_problems(const PluginRegistry& registry) {
-  for (const auto& p : registry.problems())
-    fmt::print(stderr, "warning: plugin library skipped: {}: {}\n", p.path.string(), p.message);
-}
-
-// "realnvp", or "wavelet_linear+spline" for a chain of blocks.
-std::string block_names(const PipelineSpec& spec) {
-  std::vector<std::string> names;
-  for (const auto& b : spec.blocks) names.push_back(b.factory->name);
-  return fmt::format("{}", fmt::join(names, "+"));
-}
-
-std::string summary(const PipelineSpec& spec) {
-  std::vector<std::string> stages;
-  for (const auto& s : spec.stages) stages.push_back(s.kind);
-  return fmt::format(
-      "pipeline \"{}\": target {}, prior {}, flow {}/{}, stages: {}{}", spec.name,
-      spec.target->factory->name, spec.prior->factory->name, spec.flow->text("layout"),
-      block_names(spec), join(stages),
-      spec.variants.empty() ? "" : fmt::format(", {} variants", spec.variants.size()));
-}
-
-// How a failed command ends. On one process: the message and the status. On one of several ranks
-// the others may be waiting for this one, so the whole job ends (MPI_Abort) once the message is
-// out: rank 0 prints it; another rank, whose terminal output is silenced, writes it to its saved
-// error stream after a moment, so that the same error on every rank reads once, from rank 0.
-int fail(int status, const std::string& message) {
-  const Communicator& world = Communicator::world();
-  if (world.is_root()) {
-    fmt::print(stderr, "{}\n", message);
-  } else {
-    std::this_thread::sleep_for(std::chrono::seconds(2));
-    const std::string line = fmt::format("rank {}: {}\n", world.rank(), message);
-    [[maybe_unused]] const auto written = ::write(rank_error_fd(), line.data(), line.size());
-  }
-  if (world.size() > 1) world.abort(status);
-  return status;
-}
-
-template <class F>
-int guarded(F&& body) {
-  try {
-    return body();
-  } catch (const CollectiveError& e) {  // every rank is here: each ends normally
-    fmt::print(stderr, "error: {}\n", e.what());
-    return kExitFailure;
-  } catch (const Interrupted& e) {  // a stop the ranks agreed on
-    fmt::print(stderr, "\n{}\n", e.what());
-    return kExitInterrupted;
-  } catch (const ConfigError& e) {
-    return fail(kExitInvalidInput, fmt::format("error: {}", e.what()));
-  } catch (const WriteError& e) {
-    return fail(kExitWriteError, fmt::format("error: {}", e.what()));
-  } catch (const std::bad_alloc&) {
-    return fail(kExitFailure,
-                "error: out of memory: this pipeline's sizes (batch, chunk, chains, the lattice) "
-                "need more memory than this machine can give");
-  } catch (const std::exception& e) {
-    return fail(kExitFailure, fmt::format("error: {}", e.what()));
-  }
-}
 
 // Fewer epochs than a train stage has already run would leave its checkpoints beyond the
 // configuration ("epoch 472 of 100").
@@ -178,49 +118,6 @@ fs::path directory_path(const fs::path& given) {
   return normal.has_filename() || !normal.has_relative_path() ? normal : normal.parent_path();
 }
 
-long long parameter_count(const PipelineSpec& spec, const PluginRegistry& registry) {
-  RunContext context{spec, registry, {}, {}, {}, -1};
-  build_model(context);
-  long long n = 0;
-  for (const Parameter* p : context.flow->parameters()) n += p->value.size();
-  return n;
-}
-
-// A pipeline with variants runs each variant as its own run below dir/variants, then compares.
-int run_with_variants(const GlobalOptions& global, const PipelineOptions& options,
-                      const PipelineSpec& spec, const PluginRegistry& registry, const fs::path& dir,
-                      RunLock lock) {
-  const bool resuming = static_cast<bool>(lock);
-  std::vector<long long> parameters;  // for the comparison
-  for (const auto& v : spec.variants)
-    parameters.push_back(
-        parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry));
-  if (!resuming) lock = create_run_directory(dir, spec, registry);
-  fmt::print("{}\nrun directory: {}\n", summary(spec), dir.string());
-  install_stop_handlers();
-  VariantRunOptions run_options{fs::canonical("/proc/self/exe"), global.plugin_path, options.jobs,
-                                options.threads};
-  const auto outcomes = run_variants(spec, dir, run_options);
-  std::vector<report::VariantRow> rows;
-  std::vector<std::string> failed;
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    rows.push_back({outcomes[i].name, outcomes[i].dir, outcomes[i].status, parameters[i]});
-    if (outcomes[i].status != 0) failed.push_back(outcomes[i].name);
-  }
-  if (stop_requested())
-    throw Interrupted(
-        fmt::format("stopped; continue with: neuralrg run --resume {}", dir.string()));
-  const int figures = report::write_comparison(dir, spec.name, rows);
-  fmt::print("comparison: {} and {} ({} figures)\n", (dir / "comparison.csv").string(),
-             (dir / "comparison.html").string(), figures);
-  if (!failed.empty()) {
-    fmt::print(stderr, "error: variants failed: {} (their logs are in {})\n", join(failed),
-               (dir / "variants").string());
-    return kExitFailure;
-  }
-  return 0;
-}
-
 }  // namespace
 
 int validate_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
@@ -247,9 +144,11 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     warn_problems(registry);
     const bool resuming = !options.resume.empty();
     const Communicator& world = Communicator::world();
-    // Locked before anything is read: a concurrent run could be rewriting it. Rank 0 holds the
-    // lock for all ranks.
-    RunLock lock = resuming && world.is_root() && fs::exists(options.resume / "config.yaml")
+    // Locked before anything is read: a concurrent run could be rewriting it.
+    // Rank 0 holds the lock for all ranks. The jobs of an array (--variant) share the directory:
+    // each variant's own directory is locked instead.
+    RunLock lock = resuming && world.is_root() && options.variant.empty() &&
+                           fs::exists(options.resume / "config.yaml")
                        ? lock_run_directory(options.resume)
                        : RunLock();
     const PipelineSpec spec = resuming
@@ -259,6 +158,12 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     check_ranks_agree(world, spec, registry);
     RunContext context{spec, registry, resuming ? options.resume : directory_path(options.out),
                        {},   {},       -1};
+    if (!options.variant.empty() && (spec.variants.empty() || context.dir.empty()))
+      throw ConfigError(Location{"--variant " + options.variant, 0, 0}, "",
+                        spec.variants.empty()
+                            ? fmt::format("{} has no variants", spec.file.string())
+                            : std::string("--variant needs the run directory the variants share: "
+                                          "--out DIR (or --resume DIR)"));
     if (context.dir.empty()) context.dir = default_run_directory(spec);
     std::string dir = context.dir.string();  // rank 0's clock named it
     world.broadcast(dir);
@@ -275,12 +180,18 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
   });
 }
 
-int report_run(const std::filesystem::path& run_dir) {
+int report_run(const GlobalOptions& global, const std::filesystem::path& run_dir) {
   return guarded([&] {
     if (!fs::exists(run_dir / "config.yaml"))
       throw std::runtime_error(
           fmt::format("{}: not a run directory (no config.yaml)", run_dir.string()));
     const Value config = load_yaml_file(run_dir / "config.yaml");
+    if (config.find("variants")) {
+      const PluginRegistry& registry = global_registry(global.plugin_path);
+      write_variants_comparison(
+          run_dir, validate_pipeline(config, run_dir / "config.yaml", registry), registry);
+      return 0;
+    }
     const Value* name = config.find("name");
     const int figures =
         report::write_run_report(run_dir, name ? name->text : run_dir.filename().string());

@@ -23,6 +23,7 @@ struct PipelineOptions {
   std::filesystem::path resume;      ///< Run directory to continue.
   bool allow_config_change = false;  ///< Accept a pipeline that differs from the run's.
   int jobs = 1;                      ///< Variants run at once.
+  std::string variant;               ///< Run only this variant (a job of an array).
 };
 
 struct ExactOptions {
@@ -40,8 +41,9 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 /// Prints docs/pipelines.md: every stage's and loaded plugin's keys, types, defaults, meaning.
 int pipeline_reference(const GlobalOptions& global);
 
-/// Writes RUN_DIR/report.html from what the run's stages left there.
-int report_run(const std::filesystem::path& run_dir);
+/// Writes RUN_DIR/report.html from what the run's stages left there; for a run with variants,
+/// the comparison of those that have finished.
+int report_run(const GlobalOptions& global, const std::filesystem::path& run_dir);
 
 /// Exit statuses: 0 success, 1 runtime failure, 2 invalid input (configuration or usage).
 inline constexpr int kExitFailure = 1;

@@ -25,6 +25,9 @@ CLI::App* add_run_command(CLI::App& app, PipelineOptions& pipeline) {
   run->add_option("--threads", pipeline.threads,
                   "Worker threads (default: all cores; with variants: per variant)")
       ->check(CLI::PositiveNumber);
+  run->add_option("--variant", pipeline.variant,
+                  "Run only this variant into the run directory --out (e.g. one job of a SLURM "
+                  "array per variant); the last to finish writes the comparison");
   run->add_option("--jobs", pipeline.jobs,
                   "Variants run at once, each as its own process (default 1)")
       ->check(CLI::PositiveNumber);
@@ -103,7 +106,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : kExitInvalidInput;
   }
   if (ising->parsed()) return exact_ising(exact_options);
-  if (report->parsed()) return report_run(report_dir);
+  if (report->parsed()) return report_run(global, report_dir);
   if (docs->parsed()) return pipeline_reference(global);
   if (run->parsed() && pipeline.pipeline.empty() && pipeline.resume.empty()) {
     fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");

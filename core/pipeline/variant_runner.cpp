@@ -7,10 +7,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "config/yaml_document.hpp"
@@ -38,24 +40,33 @@ pid_t spawn_variant(const VariantRunOptions& o, const std::vector<std::string>& 
   std::vector<char*> raw;
   for (auto& a : argv) raw.push_back(a.data());
   raw.push_back(nullptr);
+  // A child of an MPI rank is one process of its own: without the launcher's variables it does not
+  // take itself for a rank of the job.
+  std::vector<char*> env;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    if (!entry.starts_with("OMPI_") && !entry.starts_with("PMIX_") && !entry.starts_with("PMI_"))
+      env.push_back(*e);
+  }
+  env.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   pid_t pid = 0;
-  const int error = posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ);
+  const int error = posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0)
     throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0], std::strerror(error)));
   return pid;
 }
 
-bool finished(const fs::path& dir, std::size_t stages) {
+}  // namespace
+
+bool variant_finished(const fs::path& dir, std::size_t stages) {
   return completed_stages(dir).size() >= stages;
 }
-
-}  // namespace
 
 std::vector<VariantOutcome> run_variants(const PipelineSpec& spec, const fs::path& run_dir,
                                          const VariantRunOptions& o) {
@@ -67,13 +78,19 @@ std::vector<VariantOutcome> run_variants(const PipelineSpec& spec, const fs::pat
 
   std::vector<VariantOutcome> outcomes;
   std::vector<std::vector<std::string>> commands;
-  for (const auto& v : spec.variants) {
+  for (std::size_t i = 0; i < spec.variants.size(); ++i) {
+    const auto& v = spec.variants[i];
     const fs::path dir = root / v.name;
-    outcomes.push_back({v.name, dir, -1});
-    if (finished(dir, spec.stages.size())) {
+    outcomes.push_back({v.name, dir, kNotRunHere});
+    const bool here = !o.only || std::ranges::find(*o.only, i) != o.only->end();
+    if (variant_finished(dir, spec.stages.size())) {
       outcomes.back().status = 0;
       commands.emplace_back();
-      fmt::print("variant {}: already completed\n", v.name);
+      if (here) fmt::print("variant {}: already completed\n", v.name);
+      continue;
+    }
+    if (!here) {
+      commands.emplace_back();
       continue;
     }
     std::vector<std::string> args = {"run"};
