@@ -10,8 +10,10 @@ mode=${1:-run}
 build_dir=${BUILD_DIR:-build}
 jobs=${JOBS:-$(nproc)}
 
+# OpenMPI: `mpirun -np R neuralrg run ...` (docs/scaling.md); without it neuralrg runs as one
+# process.
 packages=(g++ cmake ninja-build libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev libfmt-dev
-          doctest-dev libcli11-dev)
+          doctest-dev libcli11-dev libopenmpi-dev openmpi-bin)
 # The tests also open a report in a real browser and check its screenshot, and build the .deb.
 [ "$mode" = test ] && packages+=(chromium python3 dpkg-dev)
 missing=()
