@@ -5,7 +5,7 @@ on this machine (bench/mpi_scaling writes them) and a stated network.
     python3 bench/mpi_projection.py [bench/results]
 
 Model (docs/scaling.md): an epoch on R ranks costs
-    compute  = c(L) * batch / min(R, chunks)          c(L): seconds per sample on one core
+    compute  = c(L) * chunk * ceil(chunks / R)         c(L): seconds per sample on one core
     combine  = 2 * log2(R) * (alpha + 8 P / beta)      the gradient tree's cross-rank levels, then
                                                        the broadcast of the total (binomial tree)
 where P is the parameter count and chunks = batch / chunk. Ranks beyond the chunk count idle, so
@@ -40,27 +40,27 @@ def scaling_params(results: Path):
     return csv.DictReader(open(results / "mpi_l16_parameters.csv"))
 
 
-def chunks_of(L: int) -> int:  # the train stage's automatic chunk size (train_stage.cpp)
-    chunk = max(1, min(max(1, min(256, (1 << 16) // (L * L))), (BATCH + 7) // 8))
-    return math.ceil(BATCH / chunk)
+def chunk_of(L: int) -> int:  # the train stage's automatic chunk size (train_stage.cpp)
+    return max(1, min(max(1, min(256, (1 << 16) // (L * L))), (BATCH + 7) // 8))
 
 
 def main():
     results = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/results")
     per_sample, params = measured(results)
     for network, (alpha, beta) in NETWORKS.items():
-        print(f"\n{network}")
+        print(f"\n{network}\n")
         print("| L | P | chunks | c (s/sample) | 1 core s/epoch | R | s/epoch | combine s | efficiency |")
         print("|---|---|---|---|---|---|---|---|---|")
         for L in sorted(per_sample):
-            c, P, n = per_sample[L], params[L], chunks_of(L)
+            c, P, chunk = per_sample[L], params[L], chunk_of(L)
+            n = math.ceil(BATCH / chunk)
             serial = c * BATCH
             for R in (8, 64, 512):
-                compute = serial / min(R, n)
+                compute = c * chunk * math.ceil(n / R)
                 combine = 2 * math.log2(R) * (alpha + 8 * P / beta)
                 epoch = compute + combine
                 print(f"| {L} | {P} | {n} | {c:.2e} | {serial:.2f} | {R} | {epoch:.3g} | "
-                      f"{combine:.2e} | {serial / (R * epoch):.0%} |")
+                      f"{combine:.2e} | {serial / (R * epoch):.1%} |")
 
 
 if __name__ == "__main__":

@@ -83,23 +83,49 @@ void Communicator::broadcast(std::span<std::byte> data) const {
   MPI_Bcast(data.data(), count_of(data.size()), MPI_BYTE, 0, comm_of(handle_));
 }
 
+namespace {
+
+// Byte counts and offsets of every rank's part, for the v-variants of the collectives.
+struct Parts {
+  std::vector<int> counts;
+  std::vector<int> offsets;
+  std::size_t total = 0;
+};
+
+Parts parts_of(const std::vector<std::uint64_t>& sizes) {
+  Parts p;
+  for (const auto s : sizes) {
+    p.offsets.push_back(count_of(p.total));
+    p.counts.push_back(count_of(s));
+    p.total += s;
+  }
+  count_of(p.total);
+  return p;
+}
+
+}  // namespace
+
 std::vector<std::byte> Communicator::all_gather(std::span<const std::byte> mine) const {
   if (size_ == 1) return {mine.begin(), mine.end()};
   std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
   const std::uint64_t my_size = mine.size();
   MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, comm_of(handle_));
-  std::vector<int> counts;
-  std::vector<int> offsets;
-  std::size_t total = 0;
-  for (const auto s : sizes) {
-    offsets.push_back(count_of(total));
-    counts.push_back(count_of(s));
-    total += s;
-  }
-  count_of(total);
-  std::vector<std::byte> all(total);
-  MPI_Allgatherv(mine.data(), count_of(mine.size()), MPI_BYTE, all.data(), counts.data(),
-                 offsets.data(), MPI_BYTE, comm_of(handle_));
+  const Parts p = parts_of(sizes);
+  std::vector<std::byte> all(p.total);
+  MPI_Allgatherv(mine.data(), count_of(mine.size()), MPI_BYTE, all.data(), p.counts.data(),
+                 p.offsets.data(), MPI_BYTE, comm_of(handle_));
+  return all;
+}
+
+std::vector<std::byte> Communicator::gather(std::span<const std::byte> mine) const {
+  if (size_ == 1) return {mine.begin(), mine.end()};
+  std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
+  const std::uint64_t my_size = mine.size();
+  MPI_Gather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, comm_of(handle_));
+  const Parts p = is_root() ? parts_of(sizes) : Parts{};
+  std::vector<std::byte> all(p.total);
+  MPI_Gatherv(mine.data(), count_of(mine.size()), MPI_BYTE, all.data(), p.counts.data(),
+              p.offsets.data(), MPI_BYTE, 0, comm_of(handle_));
   return all;
 }
 

@@ -24,17 +24,19 @@ void for_each_chunk(std::vector<ChainChunk>& chunks, ChunkRange mine, Body&& bod
                     [&](Index c) { body(c, chunks[static_cast<std::size_t>(c)]); });
 }
 
-// The matrices of every rank's chunks on every rank: each rank sends its own, column-major, and
-// learns the others' shapes from their row counts (all have `cols` columns).
-void share_chunks(const ChainOptions& o, ChunkRange mine, std::vector<Matrix>& per_chunk,
-                  Index cols) {
-  if (o.comm->size() == 1) return;
+// This rank's chunks' matrices, column-major, one after another.
+std::vector<Scalar> packed_chunks(ChunkRange mine, const std::vector<Matrix>& per_chunk) {
   std::vector<Scalar> packed;
   for (Index c = mine.begin; c < mine.end; ++c) {
     const Matrix& m = per_chunk[static_cast<std::size_t>(c)];
     packed.insert(packed.end(), m.data(), m.data() + m.size());
   }
-  const std::vector<std::byte> all = o.comm->all_gather(std::as_bytes(std::span(packed)));
+  return packed;
+}
+
+// Every chunk's matrix (`cols` columns, the chunk's rows) from all ranks' packed chunks.
+void unpack_chunks(const ChainOptions& o, const std::vector<std::byte>& all,
+                   std::vector<Matrix>& per_chunk, Index cols) {
   const auto* next = reinterpret_cast<const Scalar*>(all.data());
   for (std::size_t c = 0; c < per_chunk.size(); ++c) {
     Matrix& m = per_chunk[c];
@@ -42,6 +44,14 @@ void share_chunks(const ChainOptions& o, ChunkRange mine, std::vector<Matrix>& p
     std::copy_n(next, m.size(), m.data());
     next += m.size();
   }
+}
+
+// The matrices of every rank's chunks on every rank.
+void share_chunks(const ChainOptions& o, ChunkRange mine, std::vector<Matrix>& per_chunk,
+                  Index cols) {
+  if (o.comm->size() == 1) return;
+  const std::vector<Scalar> packed = packed_chunks(mine, per_chunk);
+  unpack_chunks(o, o.comm->all_gather(std::as_bytes(std::span(packed))), per_chunk, cols);
 }
 
 // Every chain starts from a fresh proposal of the space, with its energy.
@@ -137,7 +147,14 @@ Matrix final_states(const ChainSpace& space, const ChainOptions& o, ChunkRange m
   for (Index c = mine.begin; c < mine.end; ++c)
     space.to_physical(chunks[static_cast<std::size_t>(c)].state,
                       physical[static_cast<std::size_t>(c)]);
-  share_chunks(o, mine, physical, space.dim());
+  // Only rank 0 writes them: the others keep their own chunks' states only (at L = 256, 512
+  // chains' states are 270 MB).
+  if (o.comm->size() > 1) {
+    const std::vector<Scalar> packed = packed_chunks(mine, physical);
+    const auto all = o.comm->gather(std::as_bytes(std::span(packed)));
+    if (!o.comm->is_root()) return {};
+    unpack_chunks(o, all, physical, space.dim());
+  }
   Matrix x(o.chains, space.dim());
   for (std::size_t c = 0; c < chunks.size(); ++c)
     x.middleRows(static_cast<Index>(c) * o.chunk, rows_of(o, static_cast<Index>(c))) = physical[c];

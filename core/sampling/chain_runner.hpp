@@ -51,7 +51,7 @@ struct ChainResult {
   double acceptance;       ///< Mean over chains and measured sweeps.
   long long measurements;  ///< Points in each time series.
   double seconds;          ///< Wall time of the measured sweeps.
-  Matrix final_x;          ///< Physical configurations of the chains at the end.
+  Matrix final_x;          ///< Physical configurations of the chains at the end (rank 0 only).
 };
 
 /// Initialises every chain from space.propose(), runs warmup + sweeps sweeps, and measures the
