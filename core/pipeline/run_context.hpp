@@ -24,6 +24,8 @@ struct RunContext {
   /// The ranks this run is spread over. Rank 0 alone reads and writes the run directory; what the
   /// others need from it (a checkpoint to resume from, the completed stages) it broadcasts.
   const Communicator* comm = &Communicator::world();
+  /// The run's own flow while a stage uses another run's (flow_from): put back after the stage.
+  std::unique_ptr<Flow> own_flow = nullptr;
 };
 
 /// Instantiates the target and the flow of `spec` (fresh weights from the seed).

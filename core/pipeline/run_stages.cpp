@@ -63,8 +63,18 @@ void run_kind(RunContext& context, const StageKind& kind, const StageSpec& stage
   all->idle_barrier();
 }
 
+// flow_from loads another run's flow for its stage only ("empty: this run's"): the next stage
+// without it gets the run's own flow back, on every rank alike.
+struct OwnFlowBack {
+  RunContext& context;
+  ~OwnFlowBack() {
+    if (context.own_flow) context.flow = std::move(context.own_flow);
+  }
+};
+
 void run_one(RunContext& context, const StageSpec& stage, std::size_t index) {
   context.epoch = -1;
+  const OwnFlowBack own_flow_back{context};
   try {
     run_kind(context, *find_stage(stage.kind), stage, index);
   } catch (const PluginError& e) {

@@ -29,8 +29,10 @@ void load_flow_from(RunContext& ctx, const Params& p) {
     throw p.error("flow_from", fmt::format("{} trained a flow for lattice {}, this target's is {}",
                                            flow_from, fmt::join(source_target->lattice(), "×"),
                                            fmt::join(ctx.target->lattice(), "×")));
-  ctx.flow =
+  auto loaded =
       build_flow(ctx.target->lattice(), *source.flow, source.blocks, *source.prior, source.seed);
+  if (!ctx.own_flow) ctx.own_flow = std::move(ctx.flow);
+  ctx.flow = std::move(loaded);
   const fs::path file = fs::path(flow_from) / "flow.ckpt";
   restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
 }

@@ -7,7 +7,8 @@
 
 namespace neuralrg {
 
-/// Loads RUN_DIR/flow.ckpt into the context's flow when the stage's flow_from is set.
+/// Loads RUN_DIR/flow.ckpt as the context's flow when the stage's flow_from is set; the run's own
+/// flow waits in context.own_flow and is the flow again after the stage (run_stages).
 void load_flow_from(RunContext& context, const Params& stage_params);
 
 /// Runs the chains of the stage's sampler section in the space its `space` key names.
