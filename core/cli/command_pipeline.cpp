@@ -1,13 +1,11 @@
 // neuralrg validate / run
 #include <fmt/format.h>
 #include <tbb/global_control.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <memory>
-#include <new>
-#include <thread>
+#include <optional>
 
 #include "cli/command_support.hpp"
 #include "cli/command_variants.hpp"
@@ -24,9 +22,7 @@
 #include "pipeline/run_directory.hpp"
 #include "pipeline/run_stages.hpp"
 #include "pipeline/stages/train_files.hpp"
-#include "pipeline/variant_runner.hpp"
 #include "plugin/plugin_loader.hpp"
-#include "report/comparison_report.hpp"
 #include "report/run_report.hpp"
 #include "util/atomic_file.hpp"
 
@@ -103,12 +99,28 @@ PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registr
         o.resume.string(), o.resume.string()));
   check_epochs_cover_progress(given, o.resume);
   check_runnable(given, registry);  // before config.yaml holds it
-  if (Communicator::world().is_root()) {
-    reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
-    write_run_config(o.resume, given);
-  }
+  reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
+  write_run_config(o.resume, given);
   fmt::print("configuration changed ({}):\n  {}\n", source, fmt::join(diff, "\n  "));
   return given;
+}
+
+// On several ranks rank 0 alone reads the run directory (and may rewrite its config.yaml when a
+// change is accepted); the others validate the configuration it resolved. An error on rank 0
+// ends the job (fail), so the others never wait for a text that does not come.
+PipelineSpec shared_resume_spec(const PipelineOptions& o, const PluginRegistry& registry,
+                                const Communicator& world) {
+  if (world.size() == 1) return resume_spec(o, registry);
+  std::optional<PipelineSpec> spec;
+  std::string resolved;
+  if (world.is_root()) {
+    spec.emplace(resume_spec(o, registry));
+    resolved = to_yaml(spec->resolved);
+  }
+  world.broadcast(resolved);
+  if (spec) return std::move(*spec);
+  return validate_pipeline(parse_yaml(resolved, "rank 0's configuration"), o.resume / "config.yaml",
+                           registry);
 }
 
 // "runs/x/" (what tab completion gives) names the directory runs/x: the run directory is renamed
@@ -152,7 +164,7 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
                        ? lock_run_directory(options.resume)
                        : RunLock();
     const PipelineSpec spec = resuming
-                                  ? resume_spec(options, registry)
+                                  ? shared_resume_spec(options, registry, world)
                                   : load_pipeline(options.pipeline, options.overrides, registry);
     check_runnable(spec, registry);  // before the directory exists: an error leaves nothing behind
     check_ranks_agree(world, spec, registry);

@@ -22,6 +22,12 @@ namespace {
 std::optional<std::vector<std::size_t>> variants_here(const PipelineSpec& spec,
                                                       const std::string& variant,
                                                       const Communicator& world) {
+  if (!variant.empty() && world.size() > 1)
+    throw CollectiveError(fmt::format(
+        "--variant {} runs one variant as one job; under mpirun with {} ranks, run the pipeline "
+        "without --variant (its variants are spread over the ranks), or start this job with one "
+        "rank",
+        variant, world.size()));
   if (!variant.empty()) {
     std::vector<std::string> names;
     for (std::size_t i = 0; i < spec.variants.size(); ++i) {

@@ -52,8 +52,6 @@ class Communicator {
   }
   /// Every rank's bytes, concatenated in rank order, on every rank.
   std::vector<std::byte> all_gather(std::span<const std::byte> mine) const;
-  /// Every rank's bytes, concatenated in rank order, on rank 0 (the others get nothing).
-  std::vector<std::byte> gather(std::span<const std::byte> mine) const;
   /// True on every rank when `flag` is true on any.
   bool any(bool flag) const;
 

@@ -117,18 +117,6 @@ std::vector<std::byte> Communicator::all_gather(std::span<const std::byte> mine)
   return all;
 }
 
-std::vector<std::byte> Communicator::gather(std::span<const std::byte> mine) const {
-  if (size_ == 1) return {mine.begin(), mine.end()};
-  std::vector<std::uint64_t> sizes(static_cast<std::size_t>(size_));
-  const std::uint64_t my_size = mine.size();
-  MPI_Gather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, 0, comm_of(handle_));
-  const Parts p = is_root() ? parts_of(sizes) : Parts{};
-  std::vector<std::byte> all(p.total);
-  MPI_Gatherv(mine.data(), count_of(mine.size()), MPI_BYTE, all.data(), p.counts.data(),
-              p.offsets.data(), MPI_BYTE, 0, comm_of(handle_));
-  return all;
-}
-
 bool Communicator::any(bool flag) const {
   if (size_ == 1) return flag;
   int mine = flag ? 1 : 0;
@@ -175,7 +163,12 @@ MpiSession::MpiSession(int& argc, char**& argv) {
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
   session_started = true;
-  if (Communicator::world().rank() != 0) silence_this_rank();
+  if (Communicator::world().rank() != 0)
+    silence_this_rank();
+  else if (provided < MPI_THREAD_FUNNELED)
+    fmt::print(stderr,
+               "warning: this MPI library does not support threads alongside MPI "
+               "(MPI_THREAD_FUNNELED); run with --threads 1 if ranks misbehave\n");
 }
 
 MpiSession::~MpiSession() {

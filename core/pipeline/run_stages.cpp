@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/run_directory.hpp"
@@ -45,22 +46,39 @@ std::vector<std::size_t> shared_completed_stages(const RunContext& context) {
 }
 
 // A stage that is not distributed runs on rank 0 alone, as a run of one process; the other ranks
-// wait for it without taking a core from it.
+// wait for it without taking a core from it, then learn how it ended: a stop ends every rank with
+// rank 0's message; an error ends the job from rank 0 (the others only wait for that).
 void run_kind(RunContext& context, const StageKind& kind, const StageSpec& stage,
               std::size_t index) {
   if (kind.distributed || context.comm->size() == 1) return kind.run(context, stage, index);
   const Communicator* all = context.comm;
+  enum Outcome : int { kDone, kStopped, kFailed };
+  int outcome = kDone;
+  std::string stopped;
+  std::exception_ptr error;
   if (all->is_root()) {
     context.comm = &Communicator::self();
     try {
       kind.run(context, stage, index);
+    } catch (const Interrupted& e) {
+      outcome = kStopped;
+      stopped = e.what();
     } catch (...) {
-      context.comm = all;
-      throw;
+      outcome = kFailed;
+      error = std::current_exception();
     }
     context.comm = all;
   }
   all->idle_barrier();
+  outcome = all->broadcast_value(outcome);
+  if (outcome == kFailed) {
+    if (error) std::rethrow_exception(error);
+    throw std::runtime_error(fmt::format("stage {} ({}) failed on rank 0", index, stage.kind));
+  }
+  if (outcome == kStopped) {
+    all->broadcast(stopped);
+    throw Interrupted(stopped);
+  }
 }
 
 // flow_from loads another run's flow for its stage only ("empty: this run's"): the next stage

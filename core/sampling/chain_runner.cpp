@@ -142,18 +142,35 @@ double accepted_moves(const ChainOptions& o, ChunkRange mine,
   return accepted;
 }
 
+// The chains' physical states on rank 0, each chunk sent by its owner as its own message (a
+// chunk, not all chains, must fit one MPI message).
 Matrix final_states(const ChainSpace& space, const ChainOptions& o, ChunkRange mine,
                     const std::vector<ChainChunk>& chunks, std::vector<Matrix>& physical) {
   for (Index c = mine.begin; c < mine.end; ++c)
     space.to_physical(chunks[static_cast<std::size_t>(c)].state,
                       physical[static_cast<std::size_t>(c)]);
-  // Only rank 0 writes them: the others keep their own chunks' states only (at L = 256, 512
-  // chains' states are 270 MB).
-  if (o.comm->size() > 1) {
-    const std::vector<Scalar> packed = packed_chunks(mine, physical);
-    const auto all = o.comm->gather(std::as_bytes(std::span(packed)));
-    if (!o.comm->is_root()) return {};
-    unpack_chunks(o, all, physical, space.dim());
+  const Communicator& comm = *o.comm;
+  if (comm.size() > 1) {
+    std::vector<Communicator::Message> sends;
+    std::vector<Communicator::Message> receives;
+    const auto count = static_cast<Index>(chunks.size());
+    for (Index c = 0; c < count; ++c) {
+      Matrix& m = physical[static_cast<std::size_t>(c)];
+      const int owner = comm.owner(c, count);
+      if (owner == 0) continue;
+      if (comm.is_root()) {
+        m.resize(rows_of(o, c), space.dim());
+        receives.push_back(
+            {owner, static_cast<int>(c),
+             std::as_writable_bytes(std::span(m.data(), static_cast<std::size_t>(m.size())))});
+      } else if (owner == comm.rank()) {
+        sends.push_back(
+            {0, static_cast<int>(c),
+             std::as_writable_bytes(std::span(m.data(), static_cast<std::size_t>(m.size())))});
+      }
+    }
+    comm.exchange(sends, receives);
+    if (!comm.is_root()) return {};
   }
   Matrix x(o.chains, space.dim());
   for (std::size_t c = 0; c < chunks.size(); ++c)
@@ -203,7 +220,7 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
   result.measurements = recorder.measurements();
   for (std::size_t k = 0; k < observables.size(); ++k)
     result.observables.push_back(recorder.result(k, observables[k].name));
-  result.final_x = final_states(space, o, mine, chunks, physical);
+  if (o.keep_final_states) result.final_x = final_states(space, o, mine, chunks, physical);
   return result;
 }
 

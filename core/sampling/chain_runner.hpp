@@ -26,6 +26,8 @@ struct ChainOptions {
   std::function<void(long long sweep)> before_sweep;
   /// The ranks the chunks of chains are spread over; every rank gets the same ChainResult.
   const Communicator* comm = &Communicator::self();
+  /// Whether ChainResult::final_x is wanted (on several ranks: sent to rank 0 chunk by chunk).
+  bool keep_final_states = true;
 };
 
 struct ObservableResult {
@@ -51,7 +53,8 @@ struct ChainResult {
   double acceptance;       ///< Mean over chains and measured sweeps.
   long long measurements;  ///< Points in each time series.
   double seconds;          ///< Wall time of the measured sweeps.
-  Matrix final_x;          ///< Physical configurations of the chains at the end (rank 0 only).
+  /// Physical configurations of the chains at the end, when keep_final_states (on rank 0 only).
+  Matrix final_x;
 };
 
 /// Initialises every chain from space.propose(), runs warmup + sweeps sweeps, and measures the

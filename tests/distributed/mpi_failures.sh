@@ -3,6 +3,8 @@
 # before anything is written; a rank killed mid-run ends the job (no hang) and leaves a run that
 # resumes, on another number of ranks, to the numbers of an uninterrupted run; so does a stop
 # (SIGTERM to mpirun).
+# A stop (SIGUSR1, which mpirun forwards) while rank 0 alone runs an analyze stage ends every
+# rank.
 # Usage: mpi_failures.sh NEURALRG SOURCE_DIR MPIEXEC
 set -euo pipefail
 source "$(dirname "$0")/mpi_common.sh"
@@ -65,3 +67,28 @@ start_then stopped stop_job
   fail "the stopped run did not resume on one process"
 }
 same_numbers reference stopped
+
+echo "-- stopped with SIGUSR1 during a stage rank 0 runs alone"
+sed -e 's/epochs: 40/epochs: 20/' -e '/- sample:/d' "$source_dir/tests/distributed/small.yaml" \
+  > analyze.yaml
+echo "  - analyze: {samples: 4096, warmup: 1000}" >> analyze.yaml
+ranks 2 run analyze.yaml --out analyzed --threads 1 > analyzed.log 2>&1 &
+job=$!
+for _ in $(seq 600); do
+  grep -q "stage 1 (analyze)" analyzed.log 2>/dev/null && break
+  sleep 0.1
+done
+sleep 1
+pkill -USR1 -P "$job"
+begin=$SECONDS
+(sleep 30 && pkill -KILL -P "$job") &  # a hang fails the test instead of stalling CI
+watchdog=$!
+status=0
+wait "$job" || status=$?
+kill "$watchdog" 2> /dev/null || true
+echo "job ended with status $status after $((SECONDS - begin)) s"
+((SECONDS - begin < 20)) || fail "the stopped job took $((SECONDS - begin)) s to end (a rank waited)"
+[[ $status != 0 ]] || fail "a stopped job exited 0"
+grep -q "neuralrg run --resume" analyzed.log || { cat analyzed.log; fail "no resume advice"; }
+ranks 2 run --resume analyzed --set stages.1.analyze.samples=128 --allow-config-change \
+  --threads 1 > analyzed-resume.log 2>&1 || { cat analyzed-resume.log; fail "no resume after the stop"; }

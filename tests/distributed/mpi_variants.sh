@@ -43,3 +43,9 @@ status=0
 status=0
 "$cli" run variants.yaml --variant mera --out array --set seed=3 > other.log 2>&1 || status=$?
 [[ $status == 1 ]] && grep -q "another configuration" other.log || { cat other.log; fail "other config joined"; }
+status=0
+ranks 2 run variants.yaml --variant mera --out array > ranked.log 2>&1 || status=$?
+[[ $status == 1 ]] && grep -q "start this job with one rank" ranked.log || {
+  cat ranked.log
+  fail "--variant on 2 ranks"
+}

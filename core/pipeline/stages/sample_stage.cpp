@@ -26,6 +26,7 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   options.chunk = std::max<Index>(1, (options.chains + 7) / 8);
   options.seed = ctx.spec.seed;
   options.stream = fmt::format("sample{}", index);
+  options.keep_final_states = p.boolean("save_samples");
 
   fmt::print("stage {} (sample): {} in {} space, {} chains, {} + {} sweeps\n", index,
              use.factory->name, space_name, options.chains, options.warmup, options.sweeps);

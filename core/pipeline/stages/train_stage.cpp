@@ -266,7 +266,8 @@ struct CheckpointStore {
   [[noreturn]] void diverged(const std::string& reason, long long epoch) const {
     if (saved_epoch == epoch && writes) fs::remove(train_checkpoint_file(folder, epoch));
     const auto all = train_checkpoints(folder);
-    throw std::runtime_error(fmt::format(
+    // Every rank detects it at the same epoch from the same reduced numbers: each ends normally.
+    throw CollectiveError(fmt::format(
         "train: {}; stopped before updating. {} Try a smaller lr or clip_grad_norm.",
         fmt::format(fmt::runtime(reason), epoch),
         all.empty() ? std::string("No checkpoint was written yet.")
