@@ -4,19 +4,16 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <numbers>
 #include <optional>
-#include <sstream>
 
 #include "autodiff/parallel.hpp"
 #include "distributed/gradient_reducer.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/stages/train_files.hpp"
+#include "pipeline/stages/train_resume.hpp"
 #include "pipeline/stages/train_statistics.hpp"
 #include "report/progress.hpp"
 #include "report/training_summary.hpp"
@@ -28,9 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kMetricsHeader =
-    "epoch,loss_mean,loss_std,free_energy_exact,relative_error,ess,free_energy_is,lr,seconds\n";
-
 double scheduled_lr(const Params& p, double base, long long epoch) {
   const std::string& kind = p.text("lr_schedule");
   if (kind == "cosine")
@@ -41,95 +35,6 @@ double scheduled_lr(const Params& p, double base, long long epoch) {
     return base * std::pow(p.real("lr_step_factor"),
                            static_cast<double>(epoch / p.integer("lr_step_every")));
   return base;
-}
-
-// Every cell of a metrics row is a number or empty (the exact columns of targets without exact
-// results); the resume reads some of them back as numbers.
-bool numeric_cells(const std::string& row) {
-  std::istringstream cells(row);
-  for (std::string cell; std::getline(cells, cell, ',');) {
-    double value = 0;
-    const auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-    if (!cell.empty() && (error != std::errc{} || end != cell.data() + cell.size())) return false;
-  }
-  return true;
-}
-
-// The rows of metrics.csv an uninterrupted run wrote: complete lines numbered 0, 1, 2, … with
-// every column, all numbers, up to the first that is not (a partial row left by a failed write or
-// a kill, or a damaged one).
-std::vector<std::string> consistent_metrics_rows(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  const auto columns =
-      std::count(kMetricsHeader, kMetricsHeader + std::strlen(kMetricsHeader), ',');
-  std::vector<std::string> rows;
-  std::size_t pos = text.find('\n');  // after the header
-  while (pos != std::string::npos) {
-    const std::size_t end = text.find('\n', pos + 1);
-    if (end == std::string::npos) break;  // unterminated: the write of this row did not finish
-    std::string row = text.substr(pos + 1, end - pos - 1);
-    if (std::count(row.begin(), row.end(), ',') != columns ||
-        row.substr(0, row.find(',')) != std::to_string(rows.size()) || !numeric_cells(row))
-      break;
-    rows.push_back(std::move(row));
-    pos = end;
-  }
-  return rows;
-}
-
-// Cell k of a CSV row of numbers.
-double cell(const std::string& row, std::size_t k) {
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < k; ++i) begin = row.find(',', begin) + 1;
-  return std::stod(row.substr(begin, row.find(',', begin) - begin));
-}
-
-struct ResumePoint {
-  long long epoch = 0;
-  fs::path file;
-};
-
-// The newest checkpoint that is intact and consistent with the run (its name, the pipeline's
-// epochs and seed, the metrics rows before it), restored into the flow and optimizer. A corrupt
-// one is renamed to *.corrupt, out of rotation, and the previous one is tried, saying so.
-std::optional<ResumePoint> restore_newest_usable(const fs::path& checkpoints, long long epochs,
-                                                 std::uint64_t seed, std::size_t metrics_rows,
-                                                 const std::vector<Parameter*>& params,
-                                                 Optimizer& optimizer) {
-  const auto saved = train_checkpoints(checkpoints);
-  std::vector<std::string> refused;
-  for (auto file = saved.rbegin(); file != saved.rend(); ++file) {
-    try {
-      const Checkpoint c = read_checkpoint(*file);
-      if (c.epoch != train_checkpoint_epoch(*file) || c.epoch > epochs || c.seed != seed)
-        throw std::runtime_error(fmt::format(
-            "{}: holds epoch {} and seed {}; its name, the pipeline's {} epochs and seed {} "
-            "disagree",
-            file->string(), c.epoch, c.seed, epochs, seed));
-      if (static_cast<std::size_t>(c.epoch) > metrics_rows) {
-        refused.push_back(fmt::format("{}: metrics.csv holds consistent rows for only {} epochs",
-                                      file->string(), metrics_rows));
-        fmt::print(stderr, "train: warning: {}; trying the previous checkpoint\n", refused.back());
-        continue;
-      }
-      restore(params, c.parameters, *file);
-      optimizer.load_state(c.optimizer);
-      return ResumePoint{c.epoch, *file};
-    } catch (const std::runtime_error& e) {
-      refused.push_back(e.what());
-      std::error_code ec;
-      fs::rename(*file, fs::path(file->string() + ".corrupt"), ec);
-      fmt::print(stderr, "train: warning: {}; set aside as {}.corrupt, trying the previous one\n",
-                 e.what(), file->filename().string());
-    }
-  }
-  if (!saved.empty())
-    throw std::runtime_error(fmt::format(
-        "train: no usable checkpoint in {}:\n  {}\nTo train this stage from the start, remove {} "
-        "and its metrics file.",
-        checkpoints.string(), fmt::join(refused, "\n  "), checkpoints.string()));
-  return std::nullopt;
 }
 
 // Divergence: a non-finite loss or gradient, or a loss far above where training started. The loss
@@ -153,70 +58,6 @@ std::optional<std::string> divergence(const LossStatistics& now, double norm_sq,
         "loss {:.6g} ± {:.3g})",
         now.mean, limit, kDivergenceFactor, initial.mean, initial.std);
   return std::nullopt;
-}
-
-struct TrainStart {
-  long long epoch = 0;
-  double elapsed_seconds = 0;
-  std::optional<LossStatistics> initial;  // epoch 0's: the divergence rule's reference
-};
-
-// Restores the newest usable checkpoint (if any) and cuts metrics.csv back to the rows before
-// it: rows after it and any partial row go, so the resumed run rewrites exactly the rows an
-// uninterrupted run would have written after it.
-TrainStart resume_or_start(const fs::path& metrics_file, const fs::path& checkpoints,
-                           long long epochs, std::uint64_t seed,
-                           const std::vector<Parameter*>& params, Optimizer& optimizer) {
-  TrainStart start;
-  std::vector<std::string> rows = consistent_metrics_rows(metrics_file);
-  const auto resumed =
-      restore_newest_usable(checkpoints, epochs, seed, rows.size(), params, optimizer);
-  rows.resize(resumed ? static_cast<std::size_t>(resumed->epoch) : 0);
-  if (resumed) {
-    start.epoch = resumed->epoch;
-    fmt::print("train: resuming from {} (epoch {} of {})\n", resumed->file.string(), start.epoch,
-               epochs);
-  }
-  if (!rows.empty()) {
-    start.elapsed_seconds = std::stod(rows.back().substr(rows.back().rfind(',') + 1));
-    start.initial = LossStatistics{cell(rows[0], 1), cell(rows[0], 2), 0, 0};
-  }
-  std::string kept = kMetricsHeader;
-  for (const auto& row : rows) kept += row + "\n";
-  write_file_atomic(metrics_file, kept);
-  return start;
-}
-
-// Rank 0 read the run directory; the other ranks start where it starts, from its bytes (no
-// shared file system needed, and no rank reads a file rank 0 may be rewriting).
-TrainStart share_start(const Communicator& comm, TrainStart start,
-                       const std::vector<Parameter*>& params, Optimizer& optimizer,
-                       std::uint64_t seed) {
-  if (comm.size() == 1) return start;
-  start.epoch = comm.broadcast_value(start.epoch);
-  start.elapsed_seconds = comm.broadcast_value(start.elapsed_seconds);
-  const bool has_initial = comm.broadcast_value(start.initial.has_value());
-  if (has_initial) start.initial = comm.broadcast_value(start.initial.value_or(LossStatistics{}));
-  if (start.epoch == 0) return start;  // the weights are the seed's on every rank
-  std::string bytes;
-  if (comm.is_root())
-    bytes = encode_checkpoint({start.epoch, seed, snapshot(params), optimizer.state()});
-  comm.broadcast(bytes);
-  if (!comm.is_root()) {
-    const Checkpoint c = decode_checkpoint(bytes, "the checkpoint rank 0 resumed from");
-    restore(params, c.parameters, "rank 0's checkpoint");
-    optimizer.load_state(c.optimizer);
-  }
-  return start;
-}
-
-// Every rank's rows of `losses` (those of its chunks) on every rank.
-void gather_rows(const Communicator& comm, Matrix& losses, Index first_row, Index end_row) {
-  if (comm.size() == 1) return;
-  const auto mine = std::as_bytes(std::span<const Scalar>(
-      losses.data() + first_row, static_cast<std::size_t>(end_row - first_row)));
-  const std::vector<std::byte> all = comm.all_gather(mine);
-  std::memcpy(losses.data(), all.data(), all.size());
 }
 
 std::string optional_number(std::optional<double> v) {
@@ -318,6 +159,65 @@ std::string closing_line(const fs::path& metrics_file, const LossStatistics& sta
                            last);
 }
 
+// One rank's share of each batch: its chunks' samples, per-sample losses and gradients, combined
+// over all ranks into the same step on every rank.
+class BatchPass {
+ public:
+  BatchPass(const Params& p, const Flow& flow, Index batch, const Communicator& comm)
+      : batch_(batch),
+        comm_(comm),
+        runner_(chunk_size(p, flow, batch)),
+        mine_(comm.owned(runner_.chunks(batch))),
+        losses_(batch, 1) {}
+
+  /// Runs this rank's chunks of `epoch` (the rest of them are skipped after a stop request).
+  void run(const RunContext& ctx, const std::string& stream, long long epoch,
+           const std::vector<Parameter*>& params) {
+    reducer_.prepare(params, runner_.chunks(batch_), comm_);
+    runner_.run(batch_, mine_.begin, mine_.end,
+                [&](Index chunk, Index begin, Index end, Tape& tape) {
+                  // A huge batch takes minutes: a stop request skips the epoch's remaining chunks.
+                  if (stop_requested().load(std::memory_order_relaxed)) return;
+                  Rng rng = Rng::stream(ctx.spec.seed, stream, static_cast<std::uint64_t>(epoch),
+                                        static_cast<std::uint64_t>(chunk));
+                  FlowSample s = ctx.flow->sample(tape, end - begin, rng);
+                  Var per_sample = add(s.log_q, ctx.target->energy(s.x));
+                  tape.backward(scale(sum(per_sample), Scalar(1) / static_cast<Scalar>(batch_)));
+                  reducer_.collect(chunk, tape, params);
+                  losses_.middleRows(begin, end - begin) = per_sample.value();
+                });
+  }
+
+  /// Sums every rank's gradients into `params` and returns the whole batch's loss statistics.
+  LossStatistics combine(const std::vector<Parameter*>& params) {
+    reducer_.reduce(params);
+    if (comm_.size() > 1) {
+      const Index first = std::min(batch_, mine_.begin * runner_.chunk_rows());
+      const Index end = std::min(batch_, mine_.end * runner_.chunk_rows());
+      const auto rows = std::as_bytes(
+          std::span<const Scalar>(losses_.data() + first, static_cast<std::size_t>(end - first)));
+      const std::vector<std::byte> all = comm_.all_gather(rows);
+      std::memcpy(losses_.data(), all.data(), all.size());
+    }
+    return loss_statistics(losses_);
+  }
+
+ private:
+  Index batch_;
+  const Communicator& comm_;
+  ChunkRunner runner_;
+  ChunkRange mine_;
+  GradientReducer reducer_;
+  Matrix losses_;
+};
+
+std::string metrics_row(long long epoch, const LossStatistics& stats, std::optional<double> exact,
+                        std::optional<double> rel, double lr, double seconds) {
+  return fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n", epoch, stats.mean,
+                     stats.std, optional_number(exact), optional_number(rel), stats.ess,
+                     stats.free_energy_is, lr, seconds);
+}
+
 }  // namespace
 
 void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
@@ -336,7 +236,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const bool writes = comm.is_root();
   if (writes) fs::create_directories(checkpoints);
 
-  Flow& flow = *ctx.flow;
+  const Flow& flow = *ctx.flow;
   const Target& target = *ctx.target;
   const std::vector<Parameter*> params = flow.parameters();
   const std::optional<double> exact = reference_free_energy(p, target);
@@ -354,13 +254,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
                         ctx.spec.seed, epochs,
                         ctx.dir,       start,
                         writes};
-  ChunkRunner runner(chunk_size(p, flow, batch));
-  // This rank's chunks of the batch, and their rows.
-  const ChunkRange mine = comm.owned(runner.chunks(batch));
-  const Index first_row = std::min(batch, mine.begin * runner.chunk_rows());
-  const Index end_row = std::min(batch, mine.end * runner.chunk_rows());
-  GradientReducer reducer;
-  Matrix losses(batch, 1);
+  BatchPass pass(p, flow, batch, comm);
   Progress progress("train", epochs, start);
   const auto t0 = std::chrono::steady_clock::now();
 
@@ -368,23 +262,10 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   for (long long epoch = start; epoch < epochs; ++epoch) {
     ctx.epoch = epoch;
     const double lr = scheduled_lr(p, base_lr, epoch);
-    reducer.prepare(params, runner.chunks(batch), comm);
-    runner.run(batch, mine.begin, mine.end, [&](Index chunk, Index begin, Index end, Tape& tape) {
-      // A huge batch takes minutes: a stop request skips the epoch's remaining chunks.
-      if (stop_requested().load(std::memory_order_relaxed)) return;
-      Rng rng = Rng::stream(ctx.spec.seed, stream, static_cast<std::uint64_t>(epoch),
-                            static_cast<std::uint64_t>(chunk));
-      FlowSample s = flow.sample(tape, end - begin, rng);
-      Var per_sample = add(s.log_q, target.energy(s.x));
-      tape.backward(scale(sum(per_sample), Scalar(1) / static_cast<Scalar>(batch)));
-      reducer.collect(chunk, tape, params);
-      losses.middleRows(begin, end - begin) = per_sample.value();
-    });
+    pass.run(ctx, stream, epoch, params);
     // This epoch is incomplete: discarded.
     if (stop_agreed(ctx)) store.interrupt(epoch, metrics, params, *optimizer);
-    reducer.reduce(params);
-    gather_rows(comm, losses, first_row, end_row);
-    stats = loss_statistics(losses);
+    stats = pass.combine(params);
     if (!initial) initial = stats;
     double norm_sq = 0;
     for (Parameter* q : params) norm_sq += q->grad.squaredNorm();
@@ -397,11 +278,7 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const std::optional<double> rel =
         exact ? std::optional<double>((stats.mean - *exact) / std::abs(*exact)) : std::nullopt;
-    if (writes)
-      metrics->append(fmt::format("{},{:.17g},{:.17g},{},{},{:.17g},{:.17g},{:.17g},{:.3f}\n",
-                                  epoch, stats.mean, stats.std, optional_number(exact),
-                                  optional_number(rel), stats.ess, stats.free_energy_is, lr,
-                                  seconds));
+    if (writes) metrics->append(metrics_row(epoch, stats, exact, rel, lr, seconds));
     const long long completed = epoch + 1;
     progress.update(completed, rel ? fmt::format("loss {:.6f} rel.err {:.3e}", stats.mean, *rel)
                                    : fmt::format("bound {:.6f}", stats.mean));
