@@ -30,7 +30,7 @@ void GradientReducer::collect(Index chunk, const Tape& tape, std::span<Parameter
 }
 
 void GradientReducer::reduce(std::span<Parameter* const> params) {
-  tree_sum(*comm_, chunks_, width_, buffers_, total_);
+  tree_sum(*comm_, chunks_, width_, buffers_, total_, incoming_);
   const Scalar* in = total_.data();
   for (Parameter* p : params) {
     p->grad.resize(p->value.rows(), p->value.cols());

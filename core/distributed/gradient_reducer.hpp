@@ -29,6 +29,7 @@ class GradientReducer {
   std::size_t width_ = 0;
   std::vector<std::vector<Scalar>> buffers_;  // [owned chunk][flattened parameters]
   std::vector<Scalar> total_;
+  std::vector<Scalar> incoming_;
 };
 
 }  // namespace neuralrg

@@ -33,12 +33,13 @@ void exchange_level(const Communicator& comm, Index chunks, Index span, int leve
 }  // namespace
 
 void tree_sum(const Communicator& comm, Index chunks, std::size_t width,
-              std::vector<std::vector<Scalar>>& mine, std::vector<Scalar>& total) {
+              std::vector<std::vector<Scalar>>& mine, std::vector<Scalar>& total,
+              std::vector<Scalar>& incoming) {
   const ChunkRange owned = comm.owned(chunks);
   auto local = [&](Index chunk) -> std::vector<Scalar>& {
     return mine[static_cast<std::size_t>(chunk - owned.begin)];
   };
-  std::vector<Scalar> incoming(width);
+  incoming.resize(width);
   int level = 0;
   for (Index span = 1; span < chunks; span *= 2, ++level) {
     exchange_level(comm, chunks, span, level, mine, owned.begin, incoming);

@@ -13,8 +13,10 @@ namespace neuralrg {
 /// result is bit-identical for any rank count; rank r holds `mine[c − begin]` for the chunks
 /// comm.owned(chunks) gives it, and the sum of a subtree is formed on the rank owning its first
 /// chunk (one message per rank and level at most). `mine` is overwritten with partial sums; every
-/// rank gets the total in `total`.
+/// rank gets the total in `total`. `incoming` is scratch for a message (kept by the caller so a
+/// training step does not allocate).
 void tree_sum(const Communicator& comm, Index chunks, std::size_t width,
-              std::vector<std::vector<Scalar>>& mine, std::vector<Scalar>& total);
+              std::vector<std::vector<Scalar>>& mine, std::vector<Scalar>& total,
+              std::vector<Scalar>& incoming);
 
 }  // namespace neuralrg

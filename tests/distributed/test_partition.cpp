@@ -56,7 +56,8 @@ TEST_CASE("tree_sum sums along the pairwise tree over chunk indices, bit for bit
     Index span = 1;
     while (span < chunks) span *= 2;
     std::vector<Scalar> total;
-    tree_sum(Communicator::self(), chunks, 2, mine, total);
+    std::vector<Scalar> scratch;
+    tree_sum(Communicator::self(), chunks, 2, mine, total, scratch);
     REQUIRE(total.size() == 2);
     const Scalar expected = pairwise(values, 0, span);
     CHECK(std::memcmp(&total[0], &expected, sizeof(Scalar)) == 0);
@@ -68,6 +69,7 @@ TEST_CASE("tree_sum sums along the pairwise tree over chunk indices, bit for bit
 TEST_CASE("tree_sum of no chunks is zero") {
   std::vector<std::vector<Scalar>> none;
   std::vector<Scalar> total = {7, 7, 7};
-  tree_sum(Communicator::self(), 0, 3, none, total);
+  std::vector<Scalar> scratch;
+  tree_sum(Communicator::self(), 0, 3, none, total, scratch);
   CHECK(total == std::vector<Scalar>{0, 0, 0});
 }
