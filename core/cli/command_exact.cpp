@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "neuralrg/exact.hpp"
+#include "util/json.hpp"
 
 namespace neuralrg::cli {
 namespace {
@@ -38,11 +39,15 @@ int exact_ising(const ExactOptions& o) {
           o.beta, o.offset));
     const double N = static_cast<double>(o.L) * o.L;
     if (o.json) {
-      fmt::print(
-          "{{\"L\": {}, \"beta\": {:.17g}, \"offset\": {:.17g}, \"log_z_ising\": {:.17g}, "
-          "\"half_log_det\": {:.17g}, \"minus_log_z_dual\": {:.17g}, "
-          "\"minus_log_z_dual_per_site\": {:.17g}}}\n",
-          o.L, beta, d.offset, d.log_z_ising, d.half_log_det, d.free_energy, d.free_energy / N);
+      Json j;
+      j["L"] = o.L;
+      j["beta"] = beta;
+      j["offset"] = d.offset;
+      j["log_z_ising"] = d.log_z_ising;
+      j["half_log_det"] = d.half_log_det;
+      j["minus_log_z_dual"] = d.free_energy;
+      j["minus_log_z_dual_per_site"] = d.free_energy / N;
+      fmt::print("{}", json_text(j));
     } else {
       fmt::print("2D Ising, periodic {}×{}, beta = {:.12g}\n", o.L, o.L, beta);
       fmt::print("  ln Z_Ising            {:.12f}   ({:.12f} per site)\n", d.log_z_ising,

@@ -20,6 +20,7 @@
 #include "pipeline/rank_agreement.hpp"
 #include "pipeline/run_context.hpp"
 #include "pipeline/run_directory.hpp"
+#include "pipeline/run_record.hpp"
 #include "pipeline/run_stages.hpp"
 #include "pipeline/stages/train_files.hpp"
 #include "plugin/plugin_loader.hpp"
@@ -186,8 +187,21 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     if (!resuming && world.is_root()) lock = create_run_directory(context.dir, spec, registry);
     fmt::print("{}\nrun directory: {}{}\n", summary(spec), context.dir.string(),
                world.size() > 1 ? fmt::format(" ({} ranks)", world.size()) : std::string());
+    std::optional<RunRecord> record;
+    if (world.is_root())
+      record.emplace(context.dir, spec,
+                     Invocation{global.command_line, options.overrides, world.size()});
     install_stop_handlers();
-    run_stages(context, resuming);
+    try {
+      run_stages(context, resuming);
+    } catch (const Interrupted&) {
+      if (record) record->finish("stopped");
+      throw;
+    } catch (...) {
+      if (record) record->finish("failed");
+      throw;
+    }
+    if (record) record->finish("completed");
     return 0;
   });
 }

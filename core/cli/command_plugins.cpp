@@ -1,13 +1,12 @@
-// neuralrg plugins [--json] [--describe NAME]
+// neuralrg plugins [--describe NAME] [--json]
 #include <fmt/format.h>
 
 #include <cstdio>
 
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
+#include "plugin/plugin_json.hpp"
 #include "plugin/plugin_loader.hpp"
-#include "util/isa.hpp"
-#include "util/json.hpp"
 
 namespace neuralrg::cli {
 namespace {
@@ -31,17 +30,7 @@ std::string range_text(const ParamSpec& s) {
 int list_plugins(const GlobalOptions& global, bool json) {
   const PluginRegistry& registry = global_registry(global.plugin_path);
   if (json) {
-    std::vector<std::string> rows;
-    for (const auto& f : registry.factories()) {
-      const auto& p = registry.plugins()[f.plugin_index];
-      rows.push_back(
-          fmt::format("  {{\"name\": {}, \"kind\": {}, \"plugin\": {}, \"version\": {}, \"path\": "
-                      "{}, \"isa\": {}}}",
-                      json_string(f.name), json_string(to_string(f.kind)), json_string(p.name),
-                      json_string(p.version), json_string(p.path.string()),
-                      json_string(std::string(isa_level_of(p.path)))));
-    }
-    fmt::print("[\n{}\n]\n", fmt::join(rows, ",\n"));
+    fmt::print("{}", json_text(plugins_json(registry)));
   } else if (registry.factories().empty()) {
     fmt::print(
         "no plugins found (searched --plugin-path, $NEURALRG_PLUGIN_PATH and the "
@@ -57,7 +46,7 @@ int list_plugins(const GlobalOptions& global, bool json) {
   return registry.problems().empty() ? 0 : kExitFailure;
 }
 
-int describe_plugin(const GlobalOptions& global, const std::string& name) {
+int describe_plugin(const GlobalOptions& global, const std::string& name, bool json) {
   const PluginRegistry& registry = global_registry(global.plugin_path);
   const auto entries = registry.find_any(name);
   if (entries.empty()) {
@@ -68,6 +57,12 @@ int describe_plugin(const GlobalOptions& global, const std::string& name) {
                guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess), join(all));
     print_problems(registry);
     return kExitInvalidInput;
+  }
+  if (json) {
+    Json list = Json::array();
+    for (const FactoryEntry* f : entries) list.push_back(factory_json(registry, *f));
+    fmt::print("{}", json_text(list));
+    return 0;
   }
   for (const FactoryEntry* f : entries) {
     const auto& p = registry.plugins()[f->plugin_index];

@@ -90,7 +90,7 @@ int write_comparison_of(const fs::path& dir, const PipelineSpec& spec,
     const auto& v = spec.variants[i];
     const long long parameters =
         parameter_count(validate_pipeline(variant_tree(spec, v), spec.file, registry), registry);
-    rows.push_back({v.name, dir / "variants" / v.name, statuses[i], parameters});
+    rows.push_back({v.name, v.group, dir / "variants" / v.name, statuses[i], parameters});
   }
   const int figures = report::write_comparison(dir, spec.name, rows);
   fmt::print("comparison: {} and {} ({} figures)\n", (dir / "comparison.csv").string(),

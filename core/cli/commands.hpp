@@ -10,10 +10,11 @@ namespace neuralrg::cli {
 /// Options shared by every subcommand.
 struct GlobalOptions {
   std::vector<std::filesystem::path> plugin_path;
+  std::vector<std::string> command_line;  ///< argv, recorded in run.json
 };
 
 int list_plugins(const GlobalOptions& global, bool json);
-int describe_plugin(const GlobalOptions& global, const std::string& name);
+int describe_plugin(const GlobalOptions& global, const std::string& name, bool json);
 
 struct PipelineOptions {
   std::filesystem::path pipeline;

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   app.fallthrough();  // global options such as --plugin-path may follow the subcommand
 
   GlobalOptions global;
+  global.command_line.assign(argv, argv + argc);
   app.add_option("--plugin-path", global.plugin_path,
                  "Folder (or library file) searched for plugins after the built-in ones and "
                  "before $NEURALRG_PLUGIN_PATH; repeatable");
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
   auto* plugins = app.add_subcommand("plugins", "List the loaded plugins, or describe one");
   bool json = false;
   std::string describe;
-  plugins->add_flag("--json", json, "Print the list as JSON");
+  plugins->add_flag("--json", json, "Print the list (or the --describe output) as JSON");
   plugins->add_option("--describe", describe, "Show a plugin's parameters: types, defaults, docs");
 
   PipelineOptions pipeline;
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
   }
 
   if (plugins->parsed())
-    return describe.empty() ? list_plugins(global, json) : describe_plugin(global, describe);
+    return describe.empty() ? list_plugins(global, json) : describe_plugin(global, describe, json);
   if (validate->parsed()) return validate_pipeline(global, pipeline);
   if (run->parsed()) return run_pipeline(global, pipeline);
   return kExitInvalidInput;

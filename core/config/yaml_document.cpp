@@ -4,6 +4,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -94,7 +95,11 @@ void emit(YAML::Emitter& out, const Value& v) {
       out << v.text;
       break;
     case Value::Kind::List:
-      out << YAML::Flow << YAML::BeginSeq;
+      // [20, 20] stays on one line; a list of sections (the stages) gets a block each.
+      if (std::all_of(v.items.begin(), v.items.end(),
+                      [](const Value& item) { return item.kind == Value::Kind::Scalar; }))
+        out << YAML::Flow;
+      out << YAML::BeginSeq;
       for (const auto& item : v.items) emit(out, item);
       out << YAML::EndSeq;
       break;

@@ -8,6 +8,7 @@
 #include "config/suggest.hpp"
 #include "config/yaml_document.hpp"
 #include "pipeline/stage_catalog.hpp"
+#include "pipeline/variant_expansion.hpp"
 
 namespace neuralrg {
 
@@ -21,6 +22,13 @@ const Schema& pipeline_schema() {
     s.map("target", true, "Target plugin section, e.g. {plugin: ising_dual, L: 16}.");
     s.map("prior", false, "Prior plugin section (default {plugin: gaussian}).");
     s.map("flow", false, "The hierarchical flow: layout, depth, block bijector, symmetry.");
+    s.map("sweep", false,
+          "Variants on a grid: {dotted.key: [values], ...} runs every combination (crossed with "
+          "`variants:` when both are given), each named KEY-VALUE_KEY-VALUE.");
+    s.integer("seeds", 1,
+              "Runs of each variant, with seeds seed, seed + 1, ... (named NAME-seedS); the "
+              "comparison reports mean ± standard error over them.")
+        .range(1, 1000);
     return s;
   }();
   return schema;
@@ -37,22 +45,26 @@ const Schema& variant_schema() {
   return schema;
 }
 
-namespace {
+// Names become directories and files (runs/NAME-time, variants/NAME, series/stageI/NAME.npy): a
+// separator, "..", or a control character would put them somewhere else, or somewhere unreadable;
+// a comma would break the CSV tables that list them.
+bool is_plain_name(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+         });
+}
 
-// Names become directories (runs/NAME-time, variants/NAME): a separator, "..", or a control
-// character would put the run somewhere else, or somewhere unreadable.
 std::string plain_name(const Params& params) {
   const std::string& name = params.text("name");
-  const bool plain = !name.empty() && name != "." && name != ".." &&
-                     std::all_of(name.begin(), name.end(), [](unsigned char c) {
-                       return std::isalnum(c) || c == '.' || c == '_' || c == '-';
-                     });
-  if (!plain)
+  if (!is_plain_name(name))
     throw params.error("name", fmt::format("\"{}\" cannot name a directory: use letters, digits, "
                                            "'.', '_' and '-' (not \".\" or \"..\")",
                                            name));
   return name;
 }
+
+namespace {
 
 Value plugin_default(const Value& parent, const std::string& key, const std::string& plugin) {
   Value v;
@@ -183,20 +195,7 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
                       "expected a non-empty list of stages, e.g. `stages: [{train: {...}}]`");
   for (const auto& item : stages->items) spec.stages.push_back(parse_stage(item, registry));
 
-  if (const Value* variants = raw.find("variants")) {
-    if (variants->kind != Value::Kind::List)
-      throw ConfigError(variants->where, "variants",
-                        "expected a list like `- {name: tree, set: {flow.layout: tree}}`");
-    for (const auto& v : variants->items) {
-      const Params p = Params::validate(variant_schema(), v, "a variant");
-      const std::string name = plain_name(p);
-      for (const auto& other : spec.variants)
-        if (other.name == name)
-          throw ConfigError(p.value("name").where, p.value("name").path,
-                            fmt::format("duplicate variant name \"{}\"", other.name));
-      spec.variants.push_back({name, p.value("set")});
-    }
-  }
+  spec.variants = expand_variants(top, raw.find("variants"));
 
   Value resolved = top.resolved();
   resolved = with_entry(std::move(resolved), "target", spec.target->params.resolved());
@@ -223,7 +222,9 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
 Value variant_tree(const PipelineSpec& spec, const VariantSpec& v) {
   Value tree = spec.raw;
   for (const auto& [key, value] : v.overrides.entries) set_path(tree, key, value, value.where);
-  std::erase_if(tree.entries, [](const auto& e) { return e.first == "variants"; });
+  std::erase_if(tree.entries, [](const auto& e) {
+    return e.first == "variants" || e.first == "sweep" || e.first == "seeds";
+  });
   return tree;
 }
 

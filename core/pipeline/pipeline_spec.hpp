@@ -30,7 +30,8 @@ struct StageSpec {
 /// One named set of overrides for side-by-side runs.
 struct VariantSpec {
   std::string name;
-  Value overrides;  ///< map of dotted key → value
+  std::string group;  ///< The variant before repetition over seeds (its name when seeds: 1).
+  Value overrides;    ///< map of dotted key → value
 };
 
 struct PipelineSpec {
@@ -42,12 +43,17 @@ struct PipelineSpec {
   std::optional<Params> flow;
   std::vector<PluginUse> blocks;  ///< flow.block: one section, or a list applied in order
   std::vector<StageSpec> stages;
-  std::vector<VariantSpec> variants;
+  std::vector<VariantSpec> variants;  ///< `variants:` × `sweep:` × `seeds:`, expanded
   /// The configuration with every default filled in (what the run directory records).
   Value resolved;
   /// The tree as written plus --set overrides, before defaults (what variants start from).
   Value raw;
 };
+
+/// Letters, digits, '.', '_' and '-', not "." or "..": what may name a run, variant or observable.
+bool is_plain_name(std::string_view name);
+/// The `name` key of `params`; a ConfigError at its position unless it is a plain name.
+std::string plain_name(const Params& params);
 
 /// The top-level keys of a pipeline file (besides the `stages` and `variants` lists), and the keys
 /// of one entry of its `variants:` list.

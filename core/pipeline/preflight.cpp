@@ -33,6 +33,12 @@ void check_flow_from(RunContext& context, const Params& stage) {
 void check_one(const PipelineSpec& spec, const PluginRegistry& registry) {
   RunContext context{spec, registry, {}, {}, {}, -1};
   build_model(context);
+  for (const auto& o : context.target->observables())
+    if (!is_plain_name(o.name))
+      throw std::runtime_error(
+          fmt::format("target plugin {}: observable name \"{}\" cannot name its series file "
+                      "(series/stage<i>/NAME.npy); use letters, digits, '.', '_' and '-'",
+                      spec.target->factory->name, o.name));
   for (const auto& stage : spec.stages)
     if (stage.params.resolved().find("flow_from") && !stage.params.text("flow_from").empty())
       check_flow_from(context, stage.params);

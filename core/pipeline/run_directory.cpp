@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "config/yaml_document.hpp"
+#include "plugin/plugin_json.hpp"
 #include "util/atomic_file.hpp"
 #include "util/json.hpp"
 
@@ -26,23 +27,6 @@ fs::path default_run_directory(const PipelineSpec& spec) {
   const auto now = std::chrono::system_clock::now();
   return fs::path("runs") / fmt::format("{}-{:%Y%m%d-%H%M%S}", spec.name,
                                         std::chrono::floor<std::chrono::seconds>(now));
-}
-
-std::string plugins_json(const PluginRegistry& registry) {
-  std::string out = "[\n";
-  const auto& plugins = registry.plugins();
-  for (std::size_t i = 0; i < plugins.size(); ++i) {
-    std::vector<std::string> provides;
-    for (const auto& f : registry.factories())
-      if (f.plugin_index == i)
-        provides.push_back(fmt::format("{{\"kind\": {}, \"name\": {}}}",
-                                       json_string(to_string(f.kind)), json_string(f.name)));
-    out += fmt::format("  {{\"name\": {}, \"version\": {}, \"path\": {}, \"provides\": [{}]}}{}\n",
-                       json_string(plugins[i].name), json_string(plugins[i].version),
-                       json_string(plugins[i].path.string()), fmt::join(provides, ", "),
-                       i + 1 < plugins.size() ? "," : "");
-  }
-  return out + "]\n";
 }
 
 namespace {
@@ -184,7 +168,7 @@ RunLock create_run_directory(const fs::path& dir, const PipelineSpec& spec,
     fs::create_directory(staging);
     RunLock lock = acquire(staging);  // the same inode once renamed: held from the start
     write_run_config(staging, spec);
-    write_file_atomic(staging / "plugins.json", plugins_json(registry));
+    write_file_atomic(staging / "plugins.json", json_text(plugins_json(registry)));
     if (fs::exists(dir, ec)) fs::remove(dir, ec);  // an empty directory the user made
     // Another process creating the same directory at the same moment loses this race here.
     if (::rename(staging.c_str(), dir.c_str()) != 0) {

@@ -13,9 +13,6 @@ namespace neuralrg {
 /// The default run directory: runs/<name>-<YYYYmmdd-HHMMSS>.
 std::filesystem::path default_run_directory(const PipelineSpec& spec);
 
-/// JSON list of the loaded plugins (name, version, path, and the factories each provides).
-std::string plugins_json(const PluginRegistry& registry);
-
 /// An exclusive flock on RUN_DIR/lock, held while this object lives. The kernel drops it when the
 /// process dies however it dies, so a stale lock file never blocks anyone; the file's text (pid,
 /// host, start time) only names the holder in the refusal another process gets.

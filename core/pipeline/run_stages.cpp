@@ -9,6 +9,7 @@
 #include "pipeline/run_directory.hpp"
 #include "pipeline/stage_catalog.hpp"
 #include "plugin/guarded_plugins.hpp"
+#include "report/run_summary.hpp"
 #include "util/atomic_file.hpp"
 
 namespace neuralrg {
@@ -107,6 +108,12 @@ void run_one(RunContext& context, const StageSpec& stage, std::size_t index) {
   }
 }
 
+long long parameter_count(const Flow& flow) {
+  long long n = 0;
+  for (const Parameter* p : flow.parameters()) n += p->value.size();
+  return n;
+}
+
 }  // namespace
 
 void run_stages(RunContext& context, bool resuming) {
@@ -120,7 +127,9 @@ void run_stages(RunContext& context, bool resuming) {
     }
     stop_point(context, fmt::format("stopped before stage {} ({})", i, stage.kind));
     run_one(context, stage, i);
-    if (context.comm->is_root()) mark_stage_completed(context.dir, i);
+    if (!context.comm->is_root()) continue;
+    mark_stage_completed(context.dir, i);
+    report::write_run_summary(context.dir, context.spec.name, parameter_count(*context.flow));
   }
 }
 

@@ -60,8 +60,9 @@ StageKind sample_stage() {
       .range(0, std::nullopt);
   s.integer("sweeps", 100, "Measured sweeps.").range(1, std::nullopt);
   s.integer("measure_every", 1, "Sweeps between measurements.").range(1, std::nullopt);
-  s.boolean("save_samples", false,
-            "Write the chains' final physical configurations to samples-stage<i>.bin.");
+  s.boolean(
+      "save_samples", false,
+      "Write the chains' final physical configurations to samples-stage<i>.npy (chains × sites).");
   s.text("flow_from", "",
          "Run directory whose trained flow to load, rebuilt from that run's flow, block, prior and "
          "seed (empty: this run's).");

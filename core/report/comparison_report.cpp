@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "report/comparison_groups.hpp"
 #include "report/run_report.hpp"
 #include "report/svg_plot.hpp"
 #include "report/training_summary.hpp"
@@ -61,6 +62,7 @@ struct Figures {
 struct Summaries {
   std::vector<TrainingSummary> training;
   std::vector<std::vector<double>> epochs;
+  std::vector<std::vector<double>> seconds;  ///< Wall-clock seconds since the start, per epoch.
   std::vector<std::map<int, SamplingSummary>> sampling;
   std::vector<int> sample_stages;  ///< Every sample stage any variant has, in order.
 
@@ -79,6 +81,7 @@ Summaries summarize(const std::vector<VariantRow>& variants) {
     const CsvTable t = fs::exists(metrics) ? read_csv(metrics) : CsvTable{};
     out.training.push_back(summarize_training(t));
     out.epochs.push_back(t.numbers("epoch"));
+    out.seconds.push_back(t.numbers("seconds"));
     out.sampling.push_back(summarize_sampling(v.dir));
     for (const auto& [stage, _] : out.sampling.back())
       if (std::find(out.sample_stages.begin(), out.sample_stages.end(), stage) ==
@@ -97,17 +100,18 @@ std::string status_text(const VariantRow& v) {
 // only for targets with an exact (or reference) free energy.
 std::string comparison_csv(const std::vector<VariantRow>& variants, const Summaries& sum) {
   std::string csv =
-      "variant,status,final_relative_error,best_relative_error,parameters,"
+      "variant,group,status,final_relative_error,best_relative_error,parameters,"
       "seconds_per_epoch,ess,final_bound,final_free_energy_is";
   for (int s : sum.sample_stages)
     csv += fmt::format(",stage{0}_acceptance,stage{0}_tau_int,stage{0}_r_hat", s);
   csv += "\n";
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const auto& t = sum.training[i];
-    csv += fmt::format("{},{},{},{},{},{},{},{},{}", variants[i].name, status_text(variants[i]),
-                       cell(t.final_relative_error), cell(t.best_relative_error),
-                       variants[i].parameters, cell(t.seconds_per_epoch), cell(t.final_ess),
-                       cell(t.final_bound, "{:.10g}"), cell(t.final_free_energy_is, "{:.10g}"));
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{}", variants[i].name, variants[i].group,
+                       status_text(variants[i]), cell(t.final_relative_error),
+                       cell(t.best_relative_error), variants[i].parameters,
+                       cell(t.seconds_per_epoch), cell(t.final_ess), cell(t.final_bound, "{:.10g}"),
+                       cell(t.final_free_energy_is, "{:.10g}"));
     for (int s : sum.sample_stages) {
       const SamplingSummary st = sum.stage(i, s);
       csv += fmt::format(",{},{},{}", cell(st.acceptance), cell(st.tau_int), cell(st.r_hat));
@@ -176,6 +180,9 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
                {},
                0.0,
                1.0};
+  LinePlot wall = curves;
+  wall.title = "Learning curves against wall-clock time";
+  wall.x_label = "seconds since the start of training";
   Series final_value{"final", {}, {}, {}, true}, best_error{"best", {}, {}, {}, true};
   Series speed{"", {}, {}, {}, true};
   for (std::size_t i = 0; i < variants.size(); ++i) {
@@ -185,6 +192,11 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
                              relative ? t.smooth_relative_error : t.smooth_bound,
                              {},
                              false});
+    wall.series.push_back({variants[i].name,
+                           sum.seconds[i],
+                           relative ? t.smooth_relative_error : t.smooth_bound,
+                           {},
+                           false});
     ess.series.push_back({variants[i].name, sum.epochs[i], t.smooth_ess, {}, false});
     const double x = static_cast<double>(i);
     final_value.x.push_back(x);
@@ -197,6 +209,8 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
                                           "variant."
                                         : "Variational free-energy bound per variant (no exact "
                                           "value: lower is better).");
+  out.add(render(wall, 720, 420),
+          "The same curves against wall-clock seconds: architectures compared at equal compute.");
   out.add(render(ess, 720, 420), "Importance-sampling effective sample size per variant.");
   LinePlot finals{relative ? "Relative error per variant" : "Final bound per variant",
                   "variant",
@@ -237,21 +251,44 @@ void sampling_figures(const Summaries& sum, const std::vector<std::string>& name
   }
 }
 
+// The comparison's view of each run: final error (or bound), its cost, whether it completed.
+std::vector<RunNumbers> run_numbers(const std::vector<VariantRow>& variants, const Summaries& sum,
+                                    bool relative) {
+  std::vector<RunNumbers> out;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const auto& t = sum.training[i];
+    out.push_back({variants[i].group.empty() ? variants[i].name : variants[i].group,
+                   variants[i].status == 0, variants[i].parameters,
+                   relative ? t.final_relative_error : t.final_bound, t.best_relative_error,
+                   t.final_ess, t.seconds_per_epoch});
+  }
+  return out;
+}
+
 }  // namespace
 
 int write_comparison(const fs::path& run_dir, const std::string& title,
                      const std::vector<VariantRow>& variants) {
   const Summaries sum = summarize(variants);
-  write_file_atomic(run_dir / "comparison.csv", comparison_csv(variants, sum));
+  const bool relative = std::any_of(sum.training.begin(), sum.training.end(), [](const auto& t) {
+    return std::isfinite(t.free_energy_exact);
+  });
+  const auto groups = summarize_groups(run_numbers(variants, sum, relative));
+  write_file_atomic(run_dir / "comparison.csv", groups_csv(groups, relative));
+  write_file_atomic(run_dir / "comparison-runs.csv", comparison_csv(variants, sum));
   Figures figures;
   figures.body = fmt::format(
-      "<p>{} variants; final and best values are running means over "
-      "2 % of each variant's epochs.</p>\n{}",
-      variants.size(), comparison_table(run_dir, variants, sum));
+      "<h2>Variants</h2>\n{}<h2>Runs</h2>\n<p>{} runs; final and best values are running means "
+      "over 2 % of each run's epochs.</p>\n{}",
+      groups_html(groups, relative), variants.size(), comparison_table(run_dir, variants, sum));
   std::vector<std::string> names;
   for (const auto& v : variants) names.push_back(v.name);
-  if (std::any_of(sum.epochs.begin(), sum.epochs.end(), [](const auto& e) { return !e.empty(); }))
+  if (std::any_of(sum.epochs.begin(), sum.epochs.end(), [](const auto& e) { return !e.empty(); })) {
     training_figures(variants, sum, names, figures);
+    figures.add(cost_figure_svg(groups, relative),
+                "Final error against training cost, mean ± standard error over seeds; the "
+                "legend gives each variant's parameter count.");
+  }
   sampling_figures(sum, names, figures);
   write_file_atomic(run_dir / "comparison.html", html_page(title + ": comparison", figures.body));
   return figures.count;

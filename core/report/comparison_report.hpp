@@ -9,6 +9,7 @@ namespace neuralrg::report {
 
 struct VariantRow {
   std::string name;
+  std::string group;          ///< Runs of one group differ only in their seed.
   std::filesystem::path dir;  ///< The variant's run directory.
   int status;                 ///< Exit status of its run (0 = completed).
   long long parameters;       ///< Trainable parameters of its flow.

@@ -112,7 +112,12 @@ class SeriesRecorder {
     const double ess_from_tau =
         static_cast<double>(o_.chains) * static_cast<double>(series_[k].size()) / (2 * e.tau_int);
     const double shrink = e.stderr_ > 0 ? series_error / e.stderr_ : 1.0;
-    return {name, e, ess_from_tau * shrink * shrink, split_r_hat(group_series_[k])};
+    return {name,
+            e,
+            ess_from_tau * shrink * shrink,
+            split_r_hat(group_series_[k]),
+            series_[k],
+            group_series_[k]};
   }
 
  private:

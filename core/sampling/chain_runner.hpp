@@ -41,6 +41,10 @@ struct ObservableResult {
   /// Split-R̂ over the time series of kRHatGroups groups of consecutive chains: > 1.05 means the
   /// groups disagree or drift, so the warm-up was too short and the error bar cannot be trusted.
   double r_hat;
+  /// The measurements the estimates come from, for analysis with other tools: the average over
+  /// all chains per measurement, and the same per group (groups × measurements).
+  std::vector<double> series;
+  std::vector<std::vector<double>> group_series;
 };
 
 inline constexpr Index kRHatGroups = 8;

@@ -3,12 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
 #include "neuralrg/version.hpp"
 #include "support/cli.hpp"
+#include "util/json.hpp"
 
+using neuralrg::Json;
 using neuralrg::test::contains;
 using neuralrg::test::read_text;
 using neuralrg::test::run_cli;
@@ -43,7 +46,20 @@ TEST_CASE("plugins lists the in-tree plugins, as text and JSON, and describes on
   for (const char* name : {"realnvp", "wavelet_linear", "gaussian", "ising_dual", "adam"})
     CHECK(contains(r.out, name));
   r = run_cli("plugins --json");
-  CHECK(contains(r.out, "\"name\": \"realnvp\", \"kind\": \"bijector\""));
+  const Json all = Json::parse(r.out);
+  const auto realnvp = std::find_if(all.begin(), all.end(), [](const Json& f) {
+    return f["name"] == "realnvp" && f["kind"] == "bijector";
+  });
+  REQUIRE(realnvp != all.end());
+  // One shape everywhere: --describe --json prints the same object, plugins.json lists them too.
+  r = run_cli("plugins --describe realnvp --json");
+  CHECK(r.status == 0);
+  CHECK(Json::parse(r.out) == Json::array({*realnvp}));
+  const auto couplings =
+      std::find_if((*realnvp)["parameters"].begin(), (*realnvp)["parameters"].end(),
+                   [](const Json& p) { return p["name"] == "couplings"; });
+  REQUIRE(couplings != (*realnvp)["parameters"].end());
+  CHECK((*couplings)["type"] == "integer");
   r = run_cli("plugins --describe realnvp");
   CHECK(r.status == 0);
   CHECK(contains(r.out, "couplings"));
@@ -138,7 +154,8 @@ TEST_CASE("a malformed command line exits with 2, --help and --version with 0") 
 TEST_CASE("exact ising prints the reference free energies") {
   const auto r = run_cli("exact ising --L 16 --beta critical --json");
   CHECK(r.status == 0);
-  CHECK(contains(r.out, "\"minus_log_z_dual_per_site\": -2.3159208"));
+  CHECK(Json::parse(r.out)["minus_log_z_dual_per_site"].get<double>() ==
+        doctest::Approx(-2.3159208).epsilon(1e-7));
   const auto bad = run_cli("exact ising --L 16 --beta critical --offset 1");
   CHECK(bad.status == 2);
   CHECK(contains(bad.err, "does not make K + aI positive definite"));

@@ -14,7 +14,7 @@ for n in 1 2 3 4; do
   }
   grep -q "run directory: np$n" "np$n.log" || fail "np$n.log lacks rank 0's output"
   same_numbers single "np$n"
-  cmp -s single/samples-stage2.bin "np$n/samples-stage2.bin" || fail "np$n: saved samples differ"
+  cmp -s single/samples-stage2.npy "np$n/samples-stage2.npy" || fail "np$n: saved samples differ"
   [[ $(grep -c "^train done" "np$n.log") == 1 ]] || fail "np$n: only rank 0 may print"
   echo "np $n: identical to one process"
 done

@@ -43,8 +43,11 @@ TEST_CASE("variants run concurrently, match standalone runs, and are compared") 
   REQUIRE(table.rows.size() == 2);
   CHECK(table.rows[0][0] == "mera");
   CHECK(table.rows[1][0] == "tree");
-  CHECK(table.rows[1][1] == "completed");
-  CHECK(table.column("stage1_acceptance"));
+  CHECK(table.numbers("completed") == std::vector<double>{1, 1});
+  const CsvTable runs = read_csv(tmp.path / "cmp/comparison-runs.csv");
+  REQUIRE(runs.rows.size() == 2);
+  CHECK(runs.rows[1][*runs.column("status")] == "completed");
+  CHECK(runs.column("stage1_acceptance"));
   // Parameter counts: mera has 4 layers of blocks at L = 4, the tree 2 (hidden 4 instead of 6).
   const auto parameters = table.numbers("parameters");
   CHECK(parameters[0] > parameters[1]);

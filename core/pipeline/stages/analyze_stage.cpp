@@ -12,6 +12,7 @@
 #include "pipeline/stages/stage_chains.hpp"
 #include "util/atomic_file.hpp"
 #include "util/csv.hpp"
+#include "util/npy.hpp"
 
 namespace neuralrg {
 namespace fs = std::filesystem;
@@ -42,6 +43,27 @@ Matrix mutual_information_map(const Matrix& v) {
                                          {other.data(), static_cast<std::size_t>(other.size())});
   });
   return mi;
+}
+
+// Rows mean, variance, skewness, excess kurtosis; one column per latent variable (site order),
+// so numpy reads latent_moments[1] as every variable's variance.
+std::vector<std::vector<double>> latent_moments(const Matrix& z) {
+  std::vector<std::vector<double>> rows(4, std::vector<double>(static_cast<std::size_t>(z.cols())));
+  const double n = static_cast<double>(z.rows());
+  for (Index s = 0; s < z.cols(); ++s) {
+    const auto column = z.col(s).cast<double>();
+    const double mean = column.mean();
+    const auto centred = (column.array() - mean).eval();
+    const double m2 = centred.square().sum() / n;
+    const double m3 = centred.cube().sum() / n;
+    const double m4 = centred.square().square().sum() / n;
+    const auto k = static_cast<std::size_t>(s);
+    rows[0][k] = mean;
+    rows[1][k] = m2;
+    rows[2][k] = m3 / std::pow(m2, 1.5);
+    rows[3][k] = m4 / (m2 * m2) - 3;
+  }
+  return rows;
 }
 
 std::string latent_statistics_csv(const Matrix& z, const std::vector<int>& site_scale) {
@@ -156,8 +178,10 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
         mi_x.sum(), mi_z.sum());
   }
   stop_point(ctx, stopped);
-  if (p.boolean("latent_statistics"))
+  if (p.boolean("latent_statistics")) {
     write_file_atomic(dir / "latent_statistics.csv", latent_statistics_csv(z, plan.site_scale));
+    write_npy(dir / "latent_moments.npy", latent_moments(z));
+  }
   if (p.boolean("sample_grid"))
     write_sample_grids(ctx, x, std::min<Index>(p.integer("grid"), x.rows()), index, dir);
 }

@@ -6,12 +6,27 @@
 #include <cmath>
 #include <fstream>
 
-#include "pipeline/checkpoint.hpp"
 #include "pipeline/stages/stage_chains.hpp"
 #include "util/atomic_file.hpp"
+#include "util/npy.hpp"
 
 namespace neuralrg {
 namespace fs = std::filesystem;
+
+namespace {
+
+// The measurements behind each estimate, so others can redo the analysis (pyerrors, emcee,
+// ArviZ): OBS.npy the average over all chains per measurement, OBS.groups.npy per group of
+// chains (ArviZ's (chain, draw) layout).
+void write_series(const fs::path& dir, const ChainResult& r) {
+  fs::create_directories(dir);
+  for (const auto& o : r.observables) {
+    write_npy(dir / (o.name + ".npy"), o.series);
+    write_npy(dir / (o.name + ".groups.npy"), o.group_series);
+  }
+}
+
+}  // namespace
 
 void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
   const Params& p = stage.params;
@@ -76,9 +91,9 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
           o.name, options.chains, r.measurements);
   }
   write_file_atomic(file, rows);
+  write_series(ctx.dir / "series" / fmt::format("stage{}", index), r);
   if (p.boolean("save_samples"))
-    write_checkpoint(ctx.dir / fmt::format("samples-stage{}.bin", index),
-                     {0, ctx.spec.seed, {{"x", r.final_x}}, {}});
+    write_npy(ctx.dir / fmt::format("samples-stage{}.npy", index), r.final_x);
 }
 
 }  // namespace neuralrg

@@ -1,0 +1,27 @@
+// Arrays as NumPy .npy files (format 1.0): `numpy.load` reads them, as do readers for C++
+// (cnpy), Julia (NPZ.jl) and Rust (ndarray-npy). Written atomically like every other output.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "neuralrg/types.hpp"
+
+namespace neuralrg {
+
+/// The bytes of a .npy file of little-endian doubles in C order (the last index varies fastest).
+/// Throws std::invalid_argument when the shape's element count is not data.size().
+std::string npy_bytes(std::span<const double> data, const std::vector<std::size_t>& shape);
+/// The same for a matrix: shape (rows, cols), in the build's precision (float64 or float32).
+std::string npy_bytes(const Matrix& m);
+
+/// A 1-D array of doubles.
+void write_npy(const std::filesystem::path& file, std::span<const double> data);
+/// Rows of equal length as a 2-D array (rows.size(), length).
+void write_npy(const std::filesystem::path& file, const std::vector<std::vector<double>>& rows);
+void write_npy(const std::filesystem::path& file, const Matrix& m);
+
+}  // namespace neuralrg
