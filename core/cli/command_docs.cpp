@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "config/suggest.hpp"
+#include "pipeline/pipeline_json_schema.hpp"
 #include "pipeline/pipeline_spec.hpp"
 #include "pipeline/stage_catalog.hpp"
 #include "plugin/plugin_loader.hpp"
@@ -93,6 +94,11 @@ int pipeline_reference(const GlobalOptions& global) {
                            registry.plugins()[f.plugin_index].version, f.doc, table(f.schema));
   }
   fmt::print("{}", out);
+  return 0;
+}
+
+int pipeline_schema_json(const GlobalOptions& global) {
+  fmt::print("{}", json_text(pipeline_json_schema(global_registry(global.plugin_path))));
   return 0;
 }
 

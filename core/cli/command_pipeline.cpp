@@ -212,7 +212,7 @@ int report_run(const GlobalOptions& global, const std::filesystem::path& run_dir
       throw std::runtime_error(
           fmt::format("{}: not a run directory (no config.yaml)", run_dir.string()));
     const Value config = load_yaml_file(run_dir / "config.yaml");
-    if (config.find("variants")) {
+    if (has_variants(config)) {
       const PluginRegistry& registry = global_registry(global.plugin_path);
       write_variants_comparison(
           run_dir, validate_pipeline(config, run_dir / "config.yaml", registry), registry);

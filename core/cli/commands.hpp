@@ -41,10 +41,14 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options);
 
 /// Prints docs/pipelines.md: every stage's and loaded plugin's keys, types, defaults, meaning.
 int pipeline_reference(const GlobalOptions& global);
+/// neuralrg docs --json-schema
+int pipeline_schema_json(const GlobalOptions& global);
 
 /// Writes RUN_DIR/report.html from what the run's stages left there; for a run with variants,
 /// the comparison of those that have finished.
 int report_run(const GlobalOptions& global, const std::filesystem::path& run_dir);
+/// neuralrg compare RUN_DIR... --out DIR
+int compare_runs(const std::vector<std::filesystem::path>& runs, const std::filesystem::path& out);
 
 /// Exit statuses: 0 success, 1 runtime failure, 2 invalid input (configuration or usage).
 inline constexpr int kExitFailure = 1;

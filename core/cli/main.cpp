@@ -90,11 +90,26 @@ int main(int argc, char** argv) {
   std::filesystem::path report_dir;
   report->add_option("run_dir", report_dir, "Run directory")->required();
 
+  auto* compare = app.add_subcommand(
+      "compare", "Compare finished runs side by side (repeats over seeds averaged) into --out DIR");
+  std::vector<std::filesystem::path> compared;
+  std::filesystem::path compare_out;
+  compare->add_option("runs", compared, "Run directories")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  compare->add_option("--out", compare_out, "Directory for comparison.csv and comparison.html")
+      ->required();
+
   auto* docs = app.add_subcommand("docs", "Print generated documentation");
   bool pipelines_reference = false;
-  docs->add_flag("--pipelines", pipelines_reference,
-                 "The YAML pipeline reference (docs/pipelines.md)")
-      ->required();
+  bool json_schema = false;
+  auto* reference_flag = docs->add_flag("--pipelines", pipelines_reference,
+                                        "The YAML pipeline reference (docs/pipelines.md)");
+  auto* schema_flag = docs->add_flag(
+      "--json-schema", json_schema,
+      "The pipeline format as a JSON Schema, for editors (docs/pipeline.schema.json)");
+  reference_flag->excludes(schema_flag);
+  docs->require_option(1);
 
   ExactOptions exact_options;
   CLI::App* ising = add_exact_command(app, exact_options);
@@ -108,7 +123,9 @@ int main(int argc, char** argv) {
   }
   if (ising->parsed()) return exact_ising(exact_options);
   if (report->parsed()) return report_run(global, report_dir);
-  if (docs->parsed()) return pipeline_reference(global);
+  if (compare->parsed()) return compare_runs(compared, compare_out);
+  if (docs->parsed())
+    return json_schema ? pipeline_schema_json(global) : pipeline_reference(global);
   if (run->parsed() && pipeline.pipeline.empty() && pipeline.resume.empty()) {
     fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");
     return kExitInvalidInput;

@@ -219,6 +219,13 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   return spec;
 }
 
+bool has_variants(const Value& config) {
+  const Value* sweep = config.find("sweep");
+  const Value* seeds = config.find("seeds");
+  return config.find("variants") || (sweep && !sweep->entries.empty()) ||
+         (seeds && seeds->text != "1");
+}
+
 Value variant_tree(const PipelineSpec& spec, const VariantSpec& v) {
   Value tree = spec.raw;
   for (const auto& [key, value] : v.overrides.entries) set_path(tree, key, value, value.where);

@@ -70,6 +70,10 @@ PipelineSpec load_pipeline(const std::filesystem::path& file,
 PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
                                const PluginRegistry& registry);
 
+/// Whether a configuration tree (a run directory's config.yaml) runs variants: a `variants:` list,
+/// a non-empty `sweep:` or `seeds:` above 1.
+bool has_variants(const Value& config);
+
 /// The raw tree of variant `v` of `spec` (overrides applied, not yet validated).
 Value variant_tree(const PipelineSpec& spec, const VariantSpec& v);
 

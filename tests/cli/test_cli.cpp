@@ -169,6 +169,20 @@ TEST_CASE("exact ising prints the reference free energies") {
   }
 }
 
+TEST_CASE("docs/pipeline.schema.json is what `neuralrg docs --json-schema` generates") {
+  const auto r = run_cli("docs --json-schema");
+  REQUIRE(r.status == 0);
+  // If this fails after changing a schema:
+  //   build/bin/neuralrg docs --json-schema > docs/pipeline.schema.json
+  CHECK(r.out ==
+        read_text(std::filesystem::path(NEURALRG_SOURCE_DIR) / "docs/pipeline.schema.json"));
+  const Json schema = Json::parse(r.out);
+  CHECK(schema["properties"]["stages"]["items"]["oneOf"].size() >= 4);
+  CHECK(schema["properties"]["seeds"]["minimum"] == 1);
+  CHECK(run_cli("docs --pipelines --json-schema").status == 2);
+  CHECK(run_cli("docs").status == 2);
+}
+
 TEST_CASE("docs/pipelines.md is what `neuralrg docs --pipelines` generates") {
   const auto r = run_cli("docs --pipelines");
   REQUIRE(r.status == 0);
