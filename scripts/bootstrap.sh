@@ -15,7 +15,7 @@ jobs=${JOBS:-$(nproc)}
 packages=(g++ cmake ninja-build libboost-dev libeigen3-dev libtbb-dev libyaml-cpp-dev libfmt-dev
           doctest-dev libcli11-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin)
 # The tests also open a report in a real browser and check its screenshot, and build the .deb.
-[ "$mode" = test ] && packages+=(chromium python3 python3-numpy python3-jsonschema dpkg-dev)
+[ "$mode" = test ] && packages+=(chromium python3 python3-numpy python3-yaml python3-jsonschema dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -37,6 +37,22 @@ long long parameters_of(const fs::path& run) {
              : 0;
 }
 
+// Two differently configured runs may share a directory name in different parents (a/mera,
+// b/mera): their groups must stay apart in the table.
+std::string unique_label(const std::string& wanted, const std::vector<std::string>& labels) {
+  std::string label = wanted;
+  for (int n = 2; std::find(labels.begin(), labels.end(), label) != labels.end(); ++n)
+    label = fmt::format("{}#{}", wanted, n);
+  return label;
+}
+
+// "runs/a/", "runs/./a" and "." name the run by its directory's own name.
+fs::path run_path(const fs::path& given) {
+  fs::path path = fs::absolute(given).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();
+  return path;
+}
+
 report::VariantRow row_of(const fs::path& run, std::vector<std::string>& keys,
                           std::vector<std::string>& labels) {
   if (!fs::exists(run / "config.yaml"))
@@ -53,7 +69,8 @@ report::VariantRow row_of(const fs::path& run, std::vector<std::string>& keys,
   const auto known = std::find(keys.begin(), keys.end(), key);
   if (known == keys.end()) {
     keys.push_back(key);
-    labels.push_back(std::regex_replace(name, std::regex("-seed[0-9]+$"), ""));
+    labels.push_back(
+        unique_label(std::regex_replace(name, std::regex("-seed[0-9]+$"), ""), labels));
   }
   const std::string& group =
       labels[static_cast<std::size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin())];
@@ -66,7 +83,7 @@ int compare_runs(const std::vector<fs::path>& runs, const fs::path& out) {
   return guarded([&] {
     std::vector<report::VariantRow> rows;
     std::vector<std::string> keys, labels;
-    for (const auto& run : runs) rows.push_back(row_of(run.lexically_normal(), keys, labels));
+    for (const auto& run : runs) rows.push_back(row_of(run_path(run), keys, labels));
     for (std::size_t i = 0; i < rows.size(); ++i)
       for (std::size_t j = 0; j < i; ++j)
         if (rows[i].name == rows[j].name)

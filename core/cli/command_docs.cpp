@@ -79,7 +79,13 @@ int pipeline_reference(const GlobalOptions& global) {
   out +=
       "## Variants\n\nEach entry of `variants:` runs the whole pipeline with its overrides "
       "applied, as its own process in `RUN_DIR/variants/NAME` (`neuralrg run … --jobs N` runs "
-      "N at once); then `comparison.csv` and `comparison.html` compare them.\n\n" +
+      "N at once). `sweep: {target.beta: [0.40, critical], flow.layout: [mera, tree]}` adds "
+      "every combination of its lists (crossed with `variants:` when both are given; named "
+      "`beta-0.40_layout-mera`, …), and `seeds: 3` runs each of them with seeds `seed`, "
+      "`seed + 1`, `seed + 2` (named `NAME-seedS`). Then `comparison.csv` (one row per variant: "
+      "mean ± standard error over its seeds, and which variants are significantly better), "
+      "`comparison-runs.csv` (one row per run) and `comparison.html` compare them; "
+      "`neuralrg compare RUN_DIR… --out DIR` does the same for any finished runs.\n\n" +
       table(variant_schema());
   out +=
       "\n## Plugins\n\nThe plugins this build loads. `plugin:` selects one; its other keys are "

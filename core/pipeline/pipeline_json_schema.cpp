@@ -30,7 +30,7 @@ Json value_schema(const ParamSpec& spec) {
     case ParamType::Boolean:
       return Json{{"type", "boolean"}};
     case ParamType::Text:
-      return Json{{"type", Json::array({"string", "number", "boolean", "null"})}};
+      return Json{{"type", Json::array({"string", "number", "boolean"})}};
     case ParamType::Choice:
       return Json{{"enum", spec.choices}};
     case ParamType::IntegerList:
@@ -71,8 +71,22 @@ Json plugin_section(const PluginRegistry& registry, PluginKind kind) {
   return Json{{"oneOf", choices}};
 }
 
+// A section the host fills with its default plugin when it is absent, empty or null.
+Json defaulted(Json section) {
+  section["oneOf"].push_back(Json{{"type", "object"}, {"maxProperties", 0}});
+  section["oneOf"].push_back(Json{{"type", "null"}});
+  return section;
+}
+
+// What is_plain_name accepts: a run or variant name becomes a directory name.
+Json plain_name_schema() {
+  return Json{{"type", "string"},
+              {"pattern", "^[A-Za-z0-9._-]{1,200}$"},
+              {"not", Json{{"enum", Json::array({".", ".."})}}}};
+}
+
 Json flow_section(const PluginRegistry& registry) {
-  const Json block = plugin_section(registry, PluginKind::Bijector);
+  const Json block = defaulted(plugin_section(registry, PluginKind::Bijector));
   return object_schema(
       flow_schema(), Json{{"block", Json{{"anyOf", Json::array({block, Json{{"type", "array"},
                                                                             {"items", block},
@@ -100,7 +114,8 @@ Json pipeline_json_schema(const PluginRegistry& registry) {
   Json top = object_schema(
       pipeline_schema(),
       Json{{"target", plugin_section(registry, PluginKind::Target)},
-           {"prior", plugin_section(registry, PluginKind::Prior)},
+           {"prior", defaulted(plugin_section(registry, PluginKind::Prior))},
+           {"name", plain_name_schema()},
            {"flow", flow_section(registry)},
            {"sweep", Json{{"type", "object"},
                           {"additionalProperties", Json{{"type", "array"}, {"minItems", 1}}}}}});
@@ -108,9 +123,10 @@ Json pipeline_json_schema(const PluginRegistry& registry) {
                                      {"minItems", 1},
                                      {"items", Json{{"oneOf", stages}}},
                                      {"description", "Stages run in order."}};
-  top["properties"]["variants"] = Json{{"type", "array"},
-                                       {"items", object_schema(variant_schema())},
-                                       {"description", "Named override sets run side by side."}};
+  top["properties"]["variants"] =
+      Json{{"type", "array"},
+           {"items", object_schema(variant_schema(), Json{{"name", plain_name_schema()}})},
+           {"description", "Named override sets run side by side."}};
   top["required"].push_back("stages");
   Json schema{{"$schema", "http://json-schema.org/draft-07/schema#"},
               {"$id", "https://neuralrg.invalid/pipeline.schema.json"},

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/scalar_parse.hpp"
 #include "config/suggest.hpp"
 #include "config/yaml_document.hpp"
 #include "pipeline/stage_catalog.hpp"
@@ -49,7 +50,9 @@ const Schema& variant_schema() {
 // separator, "..", or a control character would put them somewhere else, or somewhere unreadable;
 // a comma would break the CSV tables that list them.
 bool is_plain_name(std::string_view name) {
-  return !name.empty() && name != "." && name != ".." &&
+  // A run directory's name plus ".yaml" or ".log" stays under every file system's 255 bytes.
+  constexpr std::size_t kMaxLength = 200;
+  return !name.empty() && name.size() <= kMaxLength && name != "." && name != ".." &&
          std::all_of(name.begin(), name.end(), [](unsigned char c) {
            return std::isalnum(c) || c == '.' || c == '_' || c == '-';
          });
@@ -58,9 +61,10 @@ bool is_plain_name(std::string_view name) {
 std::string plain_name(const Params& params) {
   const std::string& name = params.text("name");
   if (!is_plain_name(name))
-    throw params.error("name", fmt::format("\"{}\" cannot name a directory: use letters, digits, "
-                                           "'.', '_' and '-' (not \".\" or \"..\")",
-                                           name));
+    throw params.error("name",
+                       fmt::format("\"{}\" cannot name a directory: use letters, digits, "
+                                   "'.', '_' and '-', at most 200 of them (not \".\" or \"..\")",
+                                   name));
   return name;
 }
 
@@ -222,8 +226,9 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
 bool has_variants(const Value& config) {
   const Value* sweep = config.find("sweep");
   const Value* seeds = config.find("seeds");
+  // `seeds: 01` is one seed, as the validator reads it.
   return config.find("variants") || (sweep && !sweep->entries.empty()) ||
-         (seeds && seeds->text != "1");
+         (seeds && parse_integer(*seeds).value_or(1) != 1);
 }
 
 Value variant_tree(const PipelineSpec& spec, const VariantSpec& v) {

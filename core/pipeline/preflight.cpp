@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "pipeline/run_context.hpp"
@@ -30,15 +31,28 @@ void check_flow_from(RunContext& context, const Params& stage) {
                                     stage.text("flow_from"), p->name));
 }
 
+// Each observable names its series files (series/stage<i>/NAME.npy and NAME.groups.npy).
+void check_observable_names(const PipelineSpec& spec, const Target& target) {
+  std::set<std::string> seen;
+  for (const auto& o : target.observables()) {
+    const auto refuse = [&](const char* why) {
+      throw std::runtime_error(fmt::format("target plugin {}: observable name \"{}\" {}",
+                                           spec.target->factory->name, o.name, why));
+    };
+    if (!is_plain_name(o.name))
+      refuse(
+          "cannot name its series file (series/stage<i>/NAME.npy); use letters, digits, '.', "
+          "'_' and '-'");
+    if (o.name.ends_with(".groups"))
+      refuse("ends in .groups, which names another observable's per-group series");
+    if (!seen.insert(o.name).second) refuse("is declared twice");
+  }
+}
+
 void check_one(const PipelineSpec& spec, const PluginRegistry& registry) {
   RunContext context{spec, registry, {}, {}, {}, -1};
   build_model(context);
-  for (const auto& o : context.target->observables())
-    if (!is_plain_name(o.name))
-      throw std::runtime_error(
-          fmt::format("target plugin {}: observable name \"{}\" cannot name its series file "
-                      "(series/stage<i>/NAME.npy); use letters, digits, '.', '_' and '-'",
-                      spec.target->factory->name, o.name));
+  check_observable_names(spec, *context.target);
   for (const auto& stage : spec.stages)
     if (stage.params.resolved().find("flow_from") && !stage.params.text("flow_from").empty())
       check_flow_from(context, stage.params);

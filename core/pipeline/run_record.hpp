@@ -1,6 +1,6 @@
-// run.json: what produced a run directory — the build, the resolved configuration, and one
-// session per invocation (the first run and every resume): command line, overrides, threads,
-// ranks, host, start, end and how it ended.
+// run.json: what produced a run directory — the resolved configuration, and one session per
+// invocation (the first run and every resume): the build (version, ABI, git revision, kernel
+// level and library), command line, overrides, threads, ranks, host, start, end and how it ended.
 #pragma once
 
 #include <filesystem>
@@ -20,12 +20,14 @@ struct Invocation {
 };
 
 /// The session of this process in DIR/run.json. Every write is atomic, so the file always parses.
+/// Earlier sessions left "running" (their process was killed) are marked "aborted".
 class RunRecord {
  public:
   /// Adds a "running" session (creating run.json when absent or unreadable) and writes it.
   RunRecord(std::filesystem::path dir, const PipelineSpec& spec, const Invocation& invocation);
-  /// Records how the session ended: "completed", "stopped" or "failed".
-  void finish(std::string_view status);
+  /// Records how the session ended: "completed", "stopped" or "failed". A failure to write is
+  /// a warning: this runs while the run's own error or stop is being reported.
+  void finish(std::string_view status) noexcept;
 
  private:
   std::filesystem::path file_;

@@ -9,6 +9,9 @@
 
 namespace neuralrg {
 
+/// Runs one pipeline may expand to (each is validated, and its model built, up front).
+inline constexpr std::size_t kMaxRuns = 1000;
+
 /// `top` holds the validated top-level keys (seed, seeds, sweep); `variants` is the raw
 /// `variants:` list or nullptr. Names are checked (plain, unique) with the file position of the
 /// entry that made them.

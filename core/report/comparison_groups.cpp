@@ -10,20 +10,37 @@ namespace neuralrg::report {
 
 namespace {
 
-std::string number(double v, const char* format = "{:.6g}") {
+std::string number_text(double v, const char* format = "{:.6g}") {
   return std::isfinite(v) ? fmt::format(fmt::runtime(format), v) : std::string();
 }
 
 std::string plus_minus(const MeanError& m, const char* format) {
   if (!std::isfinite(m.mean)) return "—";
-  if (!std::isfinite(m.stderr_)) return number(m.mean, format);
-  return number(m.mean, format) + " ± " + number(m.stderr_, "{:.2g}");
+  if (!std::isfinite(m.stderr_)) return number_text(m.mean, format);
+  return number_text(m.mean, format) + " ± " + number_text(m.stderr_, "{:.2g}");
 }
 
-std::string joined(const std::vector<std::string>& names, const char* separator) {
+std::string list_text(const std::vector<std::string>& names, const char* separator) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : separator) + n;
   return out;
+}
+
+// "3 of 3"; "3 of 3, 1 diverged" when a completed run's error is not finite (its mean is over
+// the others, which flatters the variant: the reader must see it).
+std::string runs_text(const GroupRow& g) {
+  std::string text = fmt::format("{} of {}", g.completed, g.runs);
+  if (g.error.count < g.completed)
+    text += fmt::format(", {} diverged", g.completed - g.error.count);
+  return text;
+}
+
+std::size_t pairs_judged(const std::vector<GroupRow>& groups) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    for (std::size_t j = i + 1; j < groups.size(); ++j)
+      n += std::isfinite(groups[i].error.mean) && std::isfinite(groups[j].error.mean);
+  return n;
 }
 
 }  // namespace
@@ -60,15 +77,16 @@ std::vector<GroupRow> summarize_groups(const std::vector<RunNumbers>& runs) {
 std::string groups_csv(const std::vector<GroupRow>& groups, bool relative) {
   const char* error = relative ? "final_relative_error" : "final_bound";
   std::string csv = fmt::format(
-      "variant,runs,completed,parameters,{0},{0}_stderr,best_relative_error,"
+      "variant,runs,completed,finite,parameters,{0},{0}_stderr,best_relative_error,"
       "best_relative_error_stderr,ess,ess_stderr,seconds_per_epoch,worse_than\n",
       error);
   for (const auto& g : groups)
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", g.name, g.runs, g.completed,
-                       g.parameters, number(g.error.mean, "{:.10g}"), number(g.error.stderr_),
-                       number(g.best.mean), number(g.best.stderr_), number(g.ess.mean),
-                       number(g.ess.stderr_), number(g.seconds_per_epoch.mean),
-                       joined(g.worse_than, ";"));
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", g.name, g.runs, g.completed,
+                       g.error.count, g.parameters, number_text(g.error.mean, "{:.10g}"),
+                       number_text(g.error.stderr_), number_text(g.best.mean),
+                       number_text(g.best.stderr_), number_text(g.ess.mean),
+                       number_text(g.ess.stderr_), number_text(g.seconds_per_epoch.mean),
+                       list_text(g.worse_than, ";"));
   return csv;
 }
 
@@ -81,11 +99,11 @@ std::string groups_html(const std::vector<GroupRow>& groups, bool relative) {
   for (const auto& g : groups) {
     judged = judged || std::isfinite(g.error.stderr_);
     html += fmt::format(
-        "<tr><td>{}</td><td>{} of {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td></tr>\n",
-        escape(g.name), g.completed, g.runs, plus_minus(g.error, relative ? "{:.3e}" : "{:.6f}"),
+        escape(g.name), runs_text(g), plus_minus(g.error, relative ? "{:.3e}" : "{:.6f}"),
         plus_minus(g.best, "{:.3e}"), plus_minus(g.ess, "{:.3f}"), g.parameters,
-        number(g.seconds_per_epoch.mean, "{:.3g}"));
+        number_text(g.seconds_per_epoch.mean, "{:.3g}"));
   }
   html += "</table>\n";
   if (!judged)
@@ -94,8 +112,9 @@ std::string groups_html(const std::vector<GroupRow>& groups, bool relative) {
            "seed-to-seed noise. Set <code>seeds: 3</code> (or more) to judge them.</p>\n";
   html += fmt::format(
       "<p>Mean ± standard error over seeds. A difference is marked significant when it exceeds "
-      "{}× the combined standard error √(σ₁² + σ₂²).</p>\n<ul>\n",
-      kSignificance);
+      "{}× the combined standard error √(σ₁² + σ₂²); {} pairs were compared, so with many "
+      "variants a chance pass or two is expected.</p>\n<ul>\n",
+      kSignificance, pairs_judged(groups));
   bool any = false;
   for (const auto& g : groups)
     for (const auto& better : g.worse_than) {

@@ -1,5 +1,7 @@
 #include "report/run_summary.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -49,11 +51,16 @@ Json sampling_json(const CsvTable& t) {
              seconds = t.numbers("seconds");
   const auto c_sampler = t.column("sampler"), c_space = t.column("space"),
              c_name = t.column("observable");
-  if (!c_sampler || !c_space || !c_name) return stages;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    if (stages.empty() || stages.back()["stage"] != stage[i]) {
+  const auto n = t.rows.size();
+  if (!c_sampler || !c_space || !c_name || stage.size() != n || acceptance.size() != n ||
+      seconds.size() != n)
+    return stages;
+  for (std::size_t i = 0; i < n; ++i) {
+    // A hand-edited or foreign file: a stage that is not a small whole number is not ours.
+    if (!(stage[i] >= 0 && stage[i] < 1e6) || stage[i] != std::floor(stage[i])) continue;
+    if (stages.empty() || stages.back()["stage"] != static_cast<int>(stage[i])) {
       Json s;
-      s["stage"] = stage[i];
+      s["stage"] = static_cast<int>(stage[i]);
       s["sampler"] = t.rows[i][*c_sampler];
       s["space"] = t.rows[i][*c_space];
       s["acceptance"] = acceptance[i];
@@ -99,8 +106,15 @@ Json run_summary(const fs::path& run_dir, const std::string& name, long long par
   return j;
 }
 
-void write_run_summary(const fs::path& run_dir, const std::string& name, long long parameters) {
-  write_file_atomic(run_dir / "summary.json", json_text(run_summary(run_dir, name, parameters)));
+void write_run_summary(const fs::path& run_dir, const std::string& name,
+                       long long parameters) noexcept {
+  try {
+    write_file_atomic(run_dir / "summary.json", json_text(run_summary(run_dir, name, parameters)));
+  } catch (const std::exception& e) {
+    // The stage's own results are written and checked; a summary of them must not fail the run.
+    fmt::print(stderr, "warning: could not write {}: {}\n", (run_dir / "summary.json").string(),
+               e.what());
+  }
 }
 
 }  // namespace neuralrg::report

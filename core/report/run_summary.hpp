@@ -1,6 +1,7 @@
 // summary.json: a run's results for scripts and comparisons — the training's final and best
 // relative error, the bound with its spread, the ESS, and per sample stage each observable's
-// mean ± error, τ_int and R̂. Rewritten after every stage, so a stopped run has one too.
+// mean ± error, τ_int and R̂. Rewritten after every completed stage, so a run stopped later has
+// the results of the stages it finished.
 #pragma once
 
 #include <filesystem>
@@ -14,8 +15,8 @@ namespace neuralrg::report {
 Json run_summary(const std::filesystem::path& run_dir, const std::string& name,
                  long long parameters);
 
-/// Writes run_dir/summary.json atomically.
+/// Writes run_dir/summary.json atomically; a failure is a warning on stderr, not an error.
 void write_run_summary(const std::filesystem::path& run_dir, const std::string& name,
-                       long long parameters);
+                       long long parameters) noexcept;
 
 }  // namespace neuralrg::report

@@ -51,6 +51,8 @@ CsvTable read_csv(const std::filesystem::path& file) {
   std::string line;
   if (std::getline(in, line)) table.header = split(line);
   for (int number = 2; std::getline(in, line); ++number) {
+    // No newline after it: a row an interrupted append (AppendFile) left incomplete, not data.
+    if (in.eof()) break;
     if (line.empty()) continue;
     auto cells = split(line);
     if (cells.size() != table.header.size())

@@ -21,7 +21,8 @@ struct CsvTable {
 };
 
 /// A CSV file with a header line. Throws std::runtime_error naming the file and line of a row
-/// whose cell count differs from the header's.
+/// whose cell count differs from the header's. A last row without its newline is left out: it is
+/// what a crash during an append leaves (metrics.csv), and may be cut inside a number.
 CsvTable read_csv(const std::filesystem::path& file);
 
 /// A headerless grid of numbers (one matrix row per line), e.g. a response map.

@@ -1,7 +1,8 @@
 """The CSV files of a run directory, read the way the toolkit's own reader reads them.
 
 The C++ writes plain cells separated by commas, without quoting (core/util/csv.cpp): a line is
-split at every comma and empty lines are skipped. A column becomes float64 when every non-empty
+split at every comma, empty lines are skipped, and so is a last row without its newline (what a
+crash during an append leaves). A column becomes float64 when every non-empty
 cell in it is a number (its empty cells become NaN) and otherwise stays text. Tables with a
 header line become NumPy record arrays, or pandas DataFrames when asked for; headerless grids of
 numbers (response maps, sample pictures) become 2-D float64 arrays.
@@ -42,7 +43,12 @@ def _lines(path: Path) -> list[tuple[int, list[str]]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise ValueError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    return [(number, line.split(",")) for number, line in enumerate(text.split("\n"), 1) if line]
+    lines = text.split("\n")
+    # After the first line, text without its newline is a row an interrupted append left
+    # incomplete (metrics.csv after a crash), possibly cut inside a number: not data.
+    if len(lines) > 1:
+        lines[-1] = ""
+    return [(number, line.split(",")) for number, line in enumerate(lines, 1) if line]
 
 
 def _column(cells: list[str]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""NeuralRG checkpoints: flow.ckpt, checkpoints/epoch-*.ckpt and samples-stage*.bin.
+"""NeuralRG checkpoints: flow.ckpt, checkpoints/epoch-*.ckpt (and older builds' samples-stage*.bin).
 
 The format (core/pipeline/checkpoint.hpp) is a text header, then raw data:
 

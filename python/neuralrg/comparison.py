@@ -1,6 +1,6 @@
-"""The comparison a pipeline with variants writes: DIR/comparison.csv, DIR/comparison-runs.csv
-(one row per run, when variants are repeated with several seeds) and DIR/variants/NAME/ run
-directories. The columns change between versions, so every table is read generically by its
+"""The comparison a pipeline with variants writes: DIR/comparison.csv (one row per variant, mean
+± standard error over its seeds), DIR/comparison-runs.csv (one row per run; absent in directories
+of older builds) and DIR/variants/NAME/ run directories. The columns change between versions, so every table is read generically by its
 header."""
 
 from dataclasses import dataclass

@@ -32,7 +32,8 @@ class Run:
     """
 
     path: Path
-    #: run.json: version, source revision, sessions and the resolved configuration, or None.
+    #: run.json: the resolved configuration and the sessions (each with its build, command line,
+    #: threads, ranks, host, times and status), or None.
     info: dict | None
     #: The resolved configuration (run.json's "config"), or None.
     config: dict | None

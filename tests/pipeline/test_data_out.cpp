@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "support/cli.hpp"
 #include "util/csv.hpp"
@@ -65,39 +66,71 @@ TEST_CASE("run.json records each session, summary.json and the series match the 
   CHECK(config.find("stages:\n  - train:\n") != std::string::npos);
   CHECK(config.find("hidden: [6]") != std::string::npos);
 
-  // A resume adds a session; the first keeps its record.
+  // A resume adds a session; the first keeps its record. A session left "running" was killed
+  // before it could record its end (simulated here): the next session marks it aborted.
+  record["sessions"][0]["status"] = "running";
+  std::ofstream(run / "run.json") << json_text(record);
   REQUIRE(run_cli("run --resume " + run.string()).status == 0);
   record = json_file(run / "run.json");
   REQUIRE(record["sessions"].size() == 2);
   CHECK(record["sessions"][0]["overrides"] == Json::array({"seed=5"}));
+  CHECK(record["sessions"][0]["status"] == "aborted");
   CHECK(record["sessions"][1]["status"] == "completed");
 }
 
 TEST_CASE("compare: runs differing only in seed are one variant with an error bar") {
   TempDir tmp;
   const auto pipeline = tmp.write("p.yaml", kRun);
-  for (const char* name : {"mera-seed1", "mera-seed2", "tree"}) {
-    const std::string layout = std::string(name) == "tree" ? "tree" : "mera";
-    const std::string seed = std::string(name) == "mera-seed2" ? "2" : "1";
-    REQUIRE(run_cli("run " + pipeline.string() + " --threads 1 --set flow.layout=" + layout +
-                    " --set seed=" + seed + " --out " + (tmp.path / name).string())
+  // The run named "mera" is configured otherwise (β = 0.4): it must not join the mera repeats.
+  const std::vector<std::pair<const char*, const char*>> runs = {
+      {"mera-seed1", "flow.layout=mera --set seed=1"},
+      {"mera-seed2", "flow.layout=mera --set seed=2"},
+      {"tree", "flow.layout=tree"},
+      {"mera", "flow.layout=mera --set target.beta=0.4"}};
+  for (const auto& [name, sets] : runs)
+    REQUIRE(run_cli("run " + pipeline.string() + " --threads 1 --set " + sets + " --out " +
+                    (tmp.path / name).string())
                 .status == 0);
-  }
-  const auto r = run_cli("compare " + (tmp.path / "mera-seed1").string() + " " +
-                         (tmp.path / "mera-seed2").string() + " " + (tmp.path / "tree").string() +
-                         " --out " + (tmp.path / "cmp").string());
+  const auto r =
+      run_cli("compare " + (tmp.path / "mera-seed1").string() + " " +
+              (tmp.path / "mera-seed2").string() + " " + (tmp.path / "tree").string() + "/ " +
+              (tmp.path / "mera").string() + " --out " + (tmp.path / "cmp").string());
   INFO(r.err);
   REQUIRE(r.status == 0);
   const CsvTable table = read_csv(tmp.path / "cmp/comparison.csv");
-  REQUIRE(table.rows.size() == 2);
+  REQUIRE(table.rows.size() == 3);
   CHECK(table.rows[0][0] == "mera");
-  CHECK(table.numbers("runs") == std::vector<double>{2, 1});
+  CHECK(table.rows[2][0] == "mera#2");
+  CHECK(table.numbers("runs") == std::vector<double>{2, 1, 1});
   CHECK(std::isfinite(table.numbers("final_relative_error_stderr")[0]));
-  CHECK(read_csv(tmp.path / "cmp/comparison-runs.csv").rows.size() == 3);
+  CHECK(read_csv(tmp.path / "cmp/comparison-runs.csv").rows.size() == 4);
   CHECK(read_text(tmp.path / "cmp/comparison.html").find("against wall-clock") !=
         std::string::npos);
   // A directory that is not a run is refused by name.
   const auto bad = run_cli("compare " + tmp.path.string() + " --out " + (tmp.path / "c2").string());
   CHECK(bad.status != 0);
   CHECK(bad.err.find("not a run directory") != std::string::npos);
+}
+
+TEST_CASE("observable names that would clash as series files are refused before a run") {
+  TempDir tmp;
+  const auto check = [&](const std::string& names) {
+    const auto pipeline =
+        tmp.write("obs.yaml",
+                  "name: obs\ntarget: {plugin: fixture_nan, healthy_calls: 1000000, "
+                  "observables: \"" +
+                      names + "\"}\nstages:\n  - sample: {sampler: {plugin: hmc}, chains: 4}\n");
+    return run_cli("validate " + pipeline.string() + " --plugin-path " + NEURALRG_TEST_PLUGIN_DIR +
+                   "/nan_target");
+  };
+  CHECK(check("m,e").status == 0);
+  for (const auto& [names, why] :
+       std::vector<std::pair<std::string, std::string>>{{"m,m", "is declared twice"},
+                                                        {"m,m.groups", "ends in .groups"},
+                                                        {"a/b", "cannot name its series file"}}) {
+    const auto r = check(names);
+    INFO(names, ": ", r.err);
+    CHECK(r.status != 0);
+    CHECK(r.err.find(why) != std::string::npos);
+  }
 }

@@ -1,5 +1,6 @@
 // sweep: × variants: × seeds: — the expanded variants, their names, overrides and groups.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "pipeline/pipeline_spec.hpp"
 #include "support/cli.hpp"
@@ -9,7 +10,7 @@ using namespace neuralrg;
 
 namespace {
 
-const char* const kBase = R"(name: grid
+const char* const kGridBase = R"(name: grid
 seed: 10
 target: {plugin: ising_dual, L: 4, beta: critical}
 stages:
@@ -18,7 +19,7 @@ stages:
 
 PipelineSpec load(const std::string& extra) {
   test::TempDir tmp;
-  return load_pipeline(tmp.write("p.yaml", kBase + extra), {}, test::plugins());
+  return load_pipeline(tmp.write("p.yaml", kGridBase + extra), {}, test::plugins());
 }
 
 std::vector<std::string> names(const PipelineSpec& spec) {
@@ -82,4 +83,35 @@ TEST_CASE("bad sweeps and names are refused with their position") {
       doctest::Contains("duplicate variant name \"x\""), ConfigError);
   CHECK_THROWS_WITH_AS(load("sweep: {target.bogus: [1]}\n"), doctest::Contains("bogus"),
                        ConfigError);
+  // A grid of 10¹² runs is refused at once, not expanded.
+  std::string huge = "sweep:\n";
+  for (int k = 0; k < 12; ++k)
+    huge += "  k" + std::to_string(k) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+  CHECK_THROWS_WITH_AS(load(huge), doctest::Contains("make 1000000000000 runs; at most 1000"),
+                       ConfigError);
+}
+
+TEST_CASE("a sweep over the expansion's own keys, or a seed beside seeds:, is refused") {
+  for (const char* key : {"seeds", "name", "sweep.x", "variants"})
+    CHECK_THROWS_WITH_AS(load(fmt::format("sweep: {{{}: [1, 2]}}\n", key)),
+                         doctest::Contains("cannot be swept"), ConfigError);
+  CHECK_THROWS_WITH_AS(load("seeds: 2\nsweep: {seed: [1, 2]}\n"),
+                       doctest::Contains("`seed` cannot be swept together with `seeds:`"),
+                       ConfigError);
+  CHECK_THROWS_WITH_AS(load("seeds: 2\nvariants:\n  - {name: a, set: {seed: 5}}\n"),
+                       doctest::Contains("cannot set `seed` together with `seeds:`"), ConfigError);
+  // Without seeds:, a seed is an ordinary parameter to sweep.
+  CHECK(names(load("sweep: {seed: [1, 2]}\n")) == std::vector<std::string>{"seed-1", "seed-2"});
+}
+
+TEST_CASE("every expanded name is a plain directory name") {
+  CHECK_THROWS_WITH_AS(load("sweep: {\"target.a b\": [1]}\n"),
+                       doctest::Contains("cannot be part of a run's directory name"), ConfigError);
+  // Each piece is plain, but together they are longer than a directory name may be.
+  const std::string value(60, 'v');
+  const std::string long_sweep = fmt::format(
+      "sweep: {{target.beta: [0.3], flow.layout: [mera], flow.block.hidden: [[4]], "
+      "target.L: [4]}}\nvariants:\n  - {{name: {0}{0}{0}, set: {{}}}}\n",
+      value);
+  CHECK_THROWS_WITH_AS(load(long_sweep), doctest::Contains("cannot name a directory"), ConfigError);
 }

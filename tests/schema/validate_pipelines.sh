@@ -11,4 +11,4 @@ if ! "$py" -c "import jsonschema, yaml" 2>/dev/null; then
   exit 77
 fi
 exec "$py" "$src/tests/schema/validate_pipelines.py" "$src/docs/pipeline.schema.json" \
-  "$src"/pipelines/*.yaml --bad "$src"/tests/schema/bad/*.yaml
+  "$src"/pipelines/*.yaml "$src"/tests/schema/good/*.yaml --bad "$src"/tests/schema/bad/*.yaml

@@ -27,6 +27,15 @@ TEST_CASE("a row with the wrong number of cells is refused naming the file and l
   CHECK_THROWS_WITH_AS(read_csv(file), doctest::Contains("bad.csv:3"), std::runtime_error);
 }
 
+TEST_CASE("a last row without its newline (an append cut short by a crash) is left out") {
+  test::TempDir tmp;
+  // Cut inside the last number: read as data it would be a wrong value, not an error.
+  CHECK(read_csv(tmp.write("cut.csv", "epoch,loss\n0,-1.5\n1,-2.2")).rows.size() == 1);
+  // Cut before the last cell: without the rule, a row of the wrong length fails the whole file.
+  CHECK(read_csv(tmp.write("short.csv", "epoch,loss\n0,-1.5\n1")).rows.size() == 1);
+  CHECK(read_csv(tmp.write("header.csv", "epoch,loss")).header.size() == 2);
+}
+
 TEST_CASE("a grid written by csv_matrix_text reads back to ten significant digits") {
   test::TempDir tmp;
   Matrix m(2, 3);
