@@ -47,6 +47,79 @@ CLI::App* add_exact_command(CLI::App& app, ExactOptions& exact_options) {
   return ising;
 }
 
+// Every subcommand's options and whether it was the one given.
+struct CommandLine {
+  GlobalOptions global;
+  PipelineOptions pipeline;
+  ExactOptions exact;
+  bool plugins_json = false;
+  std::string describe;
+  std::filesystem::path report_dir;
+  std::vector<std::filesystem::path> compared;
+  std::filesystem::path compare_out;
+  bool pipelines_reference = false;
+  bool json_schema = false;
+  CLI::App *plugins = nullptr, *validate = nullptr, *run = nullptr, *report = nullptr,
+           *compare = nullptr, *docs = nullptr, *ising = nullptr;
+};
+
+void add_inspection_commands(CLI::App& app, CommandLine& c) {
+  c.report = app.add_subcommand("report", "Write RUN_DIR/report.html from a run's outputs");
+  c.report->add_option("run_dir", c.report_dir, "Run directory")->required();
+  c.compare = app.add_subcommand(
+      "compare", "Compare finished runs side by side (repeats over seeds averaged) into --out DIR");
+  c.compare->add_option("runs", c.compared, "Run directories")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  c.compare->add_option("--out", c.compare_out, "Directory for comparison.csv and comparison.html")
+      ->required();
+  c.docs = app.add_subcommand("docs", "Print generated documentation");
+  auto* reference_flag = c.docs->add_flag("--pipelines", c.pipelines_reference,
+                                          "The YAML pipeline reference (docs/pipelines.md)");
+  auto* schema_flag = c.docs->add_flag(
+      "--json-schema", c.json_schema,
+      "The pipeline format as a JSON Schema, for editors (docs/pipeline.schema.json)");
+  reference_flag->excludes(schema_flag);
+  c.docs->require_option(1);
+}
+
+void add_commands(CLI::App& app, CommandLine& c) {
+  app.add_option("--plugin-path", c.global.plugin_path,
+                 "Folder (or library file) searched for plugins after the built-in ones and "
+                 "before $NEURALRG_PLUGIN_PATH; repeatable");
+  c.plugins = app.add_subcommand("plugins", "List the loaded plugins, or describe one");
+  c.plugins->add_flag("--json", c.plugins_json,
+                      "Print the list (or the --describe output) as JSON");
+  c.plugins->add_option("--describe", c.describe,
+                        "Show a plugin's parameters: types, defaults, docs");
+  c.validate = app.add_subcommand("validate", "Check a pipeline without running it");
+  c.validate->add_option("pipeline", c.pipeline.pipeline, "Pipeline YAML file")->required();
+  c.validate->add_option("--set", c.pipeline.overrides, "Override a key: --set flow.depth=2");
+  c.run = add_run_command(app, c.pipeline);
+  add_inspection_commands(app, c);
+  c.ising = add_exact_command(app, c.exact);
+}
+
+int dispatch(const CommandLine& c) {
+  if (c.ising->parsed()) return exact_ising(c.exact);
+  if (c.report->parsed()) return report_run(c.global, c.report_dir);
+  if (c.compare->parsed()) return compare_runs(c.compared, c.compare_out);
+  if (c.docs->parsed())
+    return c.json_schema ? pipeline_schema_json(c.global) : pipeline_reference(c.global);
+  if (c.plugins->parsed())
+    return c.describe.empty() ? list_plugins(c.global, c.plugins_json)
+                              : describe_plugin(c.global, c.describe, c.plugins_json);
+  if (c.validate->parsed()) return validate_pipeline(c.global, c.pipeline);
+  if (c.run->parsed()) {
+    if (c.pipeline.pipeline.empty() && c.pipeline.resume.empty()) {
+      fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");
+      return kExitInvalidInput;
+    }
+    return run_pipeline(c.global, c.pipeline);
+  }
+  return kExitInvalidInput;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,54 +139,9 @@ int main(int argc, char** argv) {
                                    neuralrg::kIsaEnvironmentVariable));
   app.require_subcommand(1);
   app.fallthrough();  // global options such as --plugin-path may follow the subcommand
-
-  GlobalOptions global;
-  global.command_line.assign(argv, argv + argc);
-  app.add_option("--plugin-path", global.plugin_path,
-                 "Folder (or library file) searched for plugins after the built-in ones and "
-                 "before $NEURALRG_PLUGIN_PATH; repeatable");
-
-  auto* plugins = app.add_subcommand("plugins", "List the loaded plugins, or describe one");
-  bool json = false;
-  std::string describe;
-  plugins->add_flag("--json", json, "Print the list (or the --describe output) as JSON");
-  plugins->add_option("--describe", describe, "Show a plugin's parameters: types, defaults, docs");
-
-  PipelineOptions pipeline;
-  auto* validate = app.add_subcommand("validate", "Check a pipeline without running it");
-  validate->add_option("pipeline", pipeline.pipeline, "Pipeline YAML file")->required();
-  validate->add_option("--set", pipeline.overrides, "Override a key: --set flow.depth=2");
-
-  CLI::App* run = add_run_command(app, pipeline);
-
-  auto* report = app.add_subcommand("report", "Write RUN_DIR/report.html from a run's outputs");
-  std::filesystem::path report_dir;
-  report->add_option("run_dir", report_dir, "Run directory")->required();
-
-  auto* compare = app.add_subcommand(
-      "compare", "Compare finished runs side by side (repeats over seeds averaged) into --out DIR");
-  std::vector<std::filesystem::path> compared;
-  std::filesystem::path compare_out;
-  compare->add_option("runs", compared, "Run directories")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  compare->add_option("--out", compare_out, "Directory for comparison.csv and comparison.html")
-      ->required();
-
-  auto* docs = app.add_subcommand("docs", "Print generated documentation");
-  bool pipelines_reference = false;
-  bool json_schema = false;
-  auto* reference_flag = docs->add_flag("--pipelines", pipelines_reference,
-                                        "The YAML pipeline reference (docs/pipelines.md)");
-  auto* schema_flag = docs->add_flag(
-      "--json-schema", json_schema,
-      "The pipeline format as a JSON Schema, for editors (docs/pipeline.schema.json)");
-  reference_flag->excludes(schema_flag);
-  docs->require_option(1);
-
-  ExactOptions exact_options;
-  CLI::App* ising = add_exact_command(app, exact_options);
-
+  CommandLine command_line;
+  command_line.global.command_line.assign(argv, argv + argc);
+  add_commands(app, command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -121,19 +149,5 @@ int main(int argc, char** argv) {
     // not one of CLI11's own codes (105, 106, ...), as docs/failure-and-recovery.md promises.
     return app.exit(e) == 0 ? 0 : kExitInvalidInput;
   }
-  if (ising->parsed()) return exact_ising(exact_options);
-  if (report->parsed()) return report_run(global, report_dir);
-  if (compare->parsed()) return compare_runs(compared, compare_out);
-  if (docs->parsed())
-    return json_schema ? pipeline_schema_json(global) : pipeline_reference(global);
-  if (run->parsed() && pipeline.pipeline.empty() && pipeline.resume.empty()) {
-    fmt::print(stderr, "error: run needs a pipeline file or --resume RUN_DIR\n");
-    return kExitInvalidInput;
-  }
-
-  if (plugins->parsed())
-    return describe.empty() ? list_plugins(global, json) : describe_plugin(global, describe, json);
-  if (validate->parsed()) return validate_pipeline(global, pipeline);
-  if (run->parsed()) return run_pipeline(global, pipeline);
-  return kExitInvalidInput;
+  return dispatch(command_line);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "report/comparison_groups.hpp"
@@ -32,11 +33,15 @@ std::map<int, SamplingSummary> summarize_sampling(const fs::path& dir) {
   const CsvTable t = read_csv(dir / "observables.csv");
   const auto stage = t.numbers("stage"), acc = t.numbers("acceptance"), tau = t.numbers("tau_int"),
              r_hat = t.numbers("r_hat");
-  const auto c_sampler = *t.column("sampler"), c_space = *t.column("space");
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+  const auto c_sampler = t.column("sampler"), c_space = t.column("space");
+  const auto n = t.rows.size();
+  if (!c_sampler || !c_space || stage.size() != n || acc.size() != n || tau.size() != n)
+    return out;  // not a table this version wrote
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(stage[i] >= 0 && stage[i] < 1e6) || stage[i] != std::floor(stage[i])) continue;
     auto [it, fresh] = out.try_emplace(static_cast<int>(stage[i]));
     if (fresh)
-      it->second = {fmt::format("{} ({})", t.rows[i][c_sampler], t.rows[i][c_space]), acc[i],
+      it->second = {fmt::format("{} ({})", t.rows[i][*c_sampler], t.rows[i][*c_space]), acc[i],
                     tau[i], std::nan("")};
     it->second.tau_int = std::max(it->second.tau_int, tau[i]);
     if (i < r_hat.size() && !(r_hat[i] <= it->second.r_hat)) it->second.r_hat = r_hat[i];
@@ -155,12 +160,47 @@ std::string comparison_table(const fs::path& run_dir, const std::vector<VariantR
   return table + "</table>\n";
 }
 
-// Learning curves, ESS, final errors (or bounds, without an exact free energy) and speed.
-void training_figures(const std::vector<VariantRow>& variants, const Summaries& sum,
-                      const std::vector<std::string>& names, Figures& out) {
-  const bool relative = std::any_of(sum.training.begin(), sum.training.end(), [](const auto& t) {
-    return std::isfinite(t.free_energy_exact);
-  });
+// The runs of each group (repeats over seeds), in the order of the groups.
+std::vector<std::vector<std::size_t>> runs_by_group(const std::vector<VariantRow>& variants) {
+  std::vector<std::string> names;
+  for (const auto& v : variants) names.push_back(v.group.empty() ? v.name : v.group);
+  const Grouping grouping = group_runs(names);
+  std::vector<std::vector<std::size_t>> out(grouping.names.size());
+  for (std::size_t i = 0; i < variants.size(); ++i) out[grouping.of_run[i]].push_back(i);
+  return out;
+}
+
+// The mean of one curve over a group's runs, over the epochs all of them reached: the seeds of a
+// variant are one line (each run's own curve is in its report).
+std::vector<double> mean_curve(const std::vector<std::size_t>& runs,
+                               const std::function<const std::vector<double>&(std::size_t)>& of) {
+  std::size_t n = runs.empty() ? 0 : of(runs[0]).size();
+  for (std::size_t r : runs) n = std::min(n, of(r).size());
+  std::vector<double> mean(n, 0.0);
+  for (std::size_t r : runs)
+    for (std::size_t i = 0; i < n; ++i) mean[i] += of(r)[i] / static_cast<double>(runs.size());
+  return mean;
+}
+
+std::string curve_label(const GroupRow& g) {
+  return g.runs > 1 ? fmt::format("{} (mean of {})", g.name, g.runs) : g.name;
+}
+
+// One point per group with its standard error over seeds as the error bar.
+Series group_points(std::string label, const std::vector<GroupRow>& groups,
+                    MeanError GroupRow::*field) {
+  Series s{std::move(label), {}, {}, {}, true};
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const MeanError& m = groups[g].*field;
+    s.x.push_back(static_cast<double>(g)), s.y.push_back(m.mean);
+    s.error.push_back(std::isfinite(m.stderr_) ? m.stderr_ : 0.0);
+  }
+  return s;
+}
+
+// Learning curves (against epochs and wall-clock seconds) and ESS, one line per group.
+void curve_figures(const std::vector<VariantRow>& variants, const Summaries& sum,
+                   const std::vector<GroupRow>& groups, bool relative, Figures& out) {
   LinePlot curves{
       "Learning curves",
       "epoch",
@@ -183,35 +223,47 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
   LinePlot wall = curves;
   wall.title = "Learning curves against wall-clock time";
   wall.x_label = "seconds since the start of training";
-  Series final_value{"final", {}, {}, {}, true}, best_error{"best", {}, {}, {}, true};
-  Series speed{"", {}, {}, {}, true};
-  for (std::size_t i = 0; i < variants.size(); ++i) {
-    const auto& t = sum.training[i];
-    curves.series.push_back({variants[i].name,
-                             sum.epochs[i],
-                             relative ? t.smooth_relative_error : t.smooth_bound,
-                             {},
-                             false});
-    wall.series.push_back({variants[i].name,
-                           sum.seconds[i],
-                           relative ? t.smooth_relative_error : t.smooth_bound,
-                           {},
-                           false});
-    ess.series.push_back({variants[i].name, sum.epochs[i], t.smooth_ess, {}, false});
-    const double x = static_cast<double>(i);
-    final_value.x.push_back(x);
-    final_value.y.push_back(relative ? t.final_relative_error : t.final_bound);
-    best_error.x.push_back(x), best_error.y.push_back(t.best_relative_error);
-    speed.x.push_back(x), speed.y.push_back(t.seconds_per_epoch);
+  const auto members = runs_by_group(variants);
+  const auto error_of = [&](std::size_t r) -> const std::vector<double>& {
+    return relative ? sum.training[r].smooth_relative_error : sum.training[r].smooth_bound;
+  };
+  for (std::size_t g = 0; g < members.size(); ++g) {
+    const auto& runs = members[g];
+    const auto error = mean_curve(runs, error_of);
+    const auto epochs = mean_curve(
+        runs, [&](std::size_t r) -> const auto& { return sum.epochs[r]; });
+    const auto seconds = mean_curve(
+        runs, [&](std::size_t r) -> const auto& { return sum.seconds[r]; });
+    const auto smooth_ess = mean_curve(
+        runs, [&](std::size_t r) -> const auto& { return sum.training[r].smooth_ess; });
+    curves.series.push_back({curve_label(groups[g]), epochs, error, {}, false});
+    wall.series.push_back({curve_label(groups[g]), seconds, error, {}, false});
+    ess.series.push_back({curve_label(groups[g]), epochs, smooth_ess, {}, false});
   }
-  out.add(render(curves, 720, 420), relative
-                                        ? "Relative error of the variational free energy per "
-                                          "variant."
-                                        : "Variational free-energy bound per variant (no exact "
-                                          "value: lower is better).");
+  const char* over = members.size() < variants.size() ? " (mean over each variant's seeds)" : "";
+  out.add(render(curves, 720, 420),
+          fmt::format("{}{}.",
+                      relative ? "Relative error of the variational free energy per variant"
+                               : "Variational free-energy bound per variant (no exact value: "
+                                 "lower is better)",
+                      over));
   out.add(render(wall, 720, 420),
-          "The same curves against wall-clock seconds: architectures compared at equal compute.");
-  out.add(render(ess, 720, 420), "Importance-sampling effective sample size per variant.");
+          fmt::format("The same curves against wall-clock seconds{}: architectures compared at "
+                      "equal compute.",
+                      over));
+  out.add(render(ess, 720, 420),
+          fmt::format("Importance-sampling effective sample size per variant{}.", over));
+}
+
+// Final errors (or bounds, without an exact free energy) and speed, one point per group.
+void training_figures(const std::vector<VariantRow>& variants, const Summaries& sum,
+                      const std::vector<GroupRow>& groups, Figures& out) {
+  const bool relative = std::any_of(sum.training.begin(), sum.training.end(), [](const auto& t) {
+    return std::isfinite(t.free_energy_exact);
+  });
+  curve_figures(variants, sum, groups, relative, out);
+  std::vector<std::string> names;
+  for (const auto& g : groups) names.push_back(g.name);
   LinePlot finals{relative ? "Relative error per variant" : "Final bound per variant",
                   "variant",
                   relative ? "relative error" : "free-energy bound",
@@ -221,17 +273,26 @@ void training_figures(const std::vector<VariantRow>& variants, const Summaries& 
                   names,
                   {},
                   {}};
-  finals.series =
-      relative ? std::vector<Series>{final_value, best_error} : std::vector<Series>{final_value};
-  out.add(render(finals), relative ? "Final and best running-mean relative error of each variant."
-                                   : "Final running-mean bound of each variant.");
+  finals.series = {group_points("final", groups, &GroupRow::error)};
+  if (relative) finals.series.push_back(group_points("best", groups, &GroupRow::best));
+  out.add(render(finals), relative ? "Final and best running-mean relative error of each variant "
+                                     "(mean ± standard error over seeds)."
+                                   : "Final running-mean bound of each variant (mean ± standard "
+                                     "error over seeds).");
   LinePlot seconds{
       "Training speed", "variant", "seconds per epoch (mean)", {}, {}, false, names, 0.0, {}};
-  seconds.series = {speed};
+  seconds.series = {group_points("", groups, &GroupRow::seconds_per_epoch)};
   out.add(render(seconds), "Mean wall time per epoch of each variant.");
 }
 
-void sampling_figures(const Summaries& sum, const std::vector<std::string>& names, Figures& out) {
+// Acceptance per sample stage, one point per group (the mean over its runs that have the stage).
+void sampling_figures(const std::vector<VariantRow>& variants, const Summaries& sum, Figures& out) {
+  const auto members = runs_by_group(variants);
+  std::vector<std::string> names;
+  for (const auto& runs : members) {
+    const auto& v = variants[runs.front()];
+    names.push_back(v.group.empty() ? v.name : v.group);
+  }
   for (int s : sum.sample_stages) {
     LinePlot acc{fmt::format("Acceptance, stage {}", s),
                  "variant",
@@ -243,9 +304,12 @@ void sampling_figures(const Summaries& sum, const std::vector<std::string>& name
                  0.0,
                  1.05};
     Series a{"", {}, {}, {}, true};
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (const double v = sum.stage(i, s).acceptance; std::isfinite(v))
-        a.x.push_back(static_cast<double>(i)), a.y.push_back(v);
+    for (std::size_t g = 0; g < members.size(); ++g) {
+      std::vector<double> values;
+      for (std::size_t r : members[g]) values.push_back(sum.stage(r, s).acceptance);
+      if (const MeanError m = mean_error(values); std::isfinite(m.mean))
+        a.x.push_back(static_cast<double>(g)), a.y.push_back(m.mean);
+    }
     acc.series = {a};
     out.add(render(acc), fmt::format("Mean acceptance of sample stage {} per variant.", s));
   }
@@ -281,15 +345,13 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
       "<h2>Variants</h2>\n{}<h2>Runs</h2>\n<p>{} runs; final and best values are running means "
       "over 2 % of each run's epochs.</p>\n{}",
       groups_html(groups, relative), variants.size(), comparison_table(run_dir, variants, sum));
-  std::vector<std::string> names;
-  for (const auto& v : variants) names.push_back(v.name);
   if (std::any_of(sum.epochs.begin(), sum.epochs.end(), [](const auto& e) { return !e.empty(); })) {
-    training_figures(variants, sum, names, figures);
+    training_figures(variants, sum, groups, figures);
     figures.add(cost_figure_svg(groups, relative),
                 "Final error against training cost, mean ± standard error over seeds; the "
                 "legend gives each variant's parameter count.");
   }
-  sampling_figures(sum, names, figures);
+  sampling_figures(variants, sum, figures);
   write_file_atomic(run_dir / "comparison.html", html_page(title + ": comparison", figures.body));
   return figures.count;
 }
