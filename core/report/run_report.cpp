@@ -182,7 +182,7 @@ void sampling_section(const fs::path& dir, Page& page) {
   page.add(render(a), "Mean acceptance of the measured sweeps.");
   page.body +=
       "<table><tr><th>stage</th><th>observable</th><th>mean</th><th>stderr</th>"
-      "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th><th>split R̂</th></tr>\n";
+      "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th><th>R̂</th></tr>\n";
   for (std::size_t i = 0; i < t.rows.size(); ++i)
     page.body += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{:.6f}</td><td>{:.2g}</td><td>{}</td>"

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "analysis/rank_normalized.hpp"
+
 namespace neuralrg {
 namespace {
 
@@ -115,7 +117,7 @@ class SeriesRecorder {
     return {name,
             e,
             ess_from_tau * shrink * shrink,
-            split_r_hat(group_series_[k]),
+            rank_normalized_r_hat(group_series_[k]),
             series_[k],
             group_series_[k]};
   }

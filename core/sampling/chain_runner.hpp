@@ -38,8 +38,9 @@ struct ObservableResult {
   /// chains × measurements / (2 τ_int), reduced by (series error / stderr_)² when the groups'
   /// spread raised the error bar.
   double effective_samples;
-  /// Split-R̂ over the time series of kRHatGroups groups of consecutive chains: > 1.05 means the
-  /// groups disagree or drift, so the warm-up was too short and the error bar cannot be trusted.
+  /// Rank-normalized split-R̂ (bulk and tail, Vehtari et al. 2021) over the time series of
+  /// kRHatGroups groups of consecutive chains: > 1.05 means the groups disagree in location or
+  /// spread, or drift, so the error bar cannot be trusted.
   double r_hat;
   /// The measurements the estimates come from, for analysis with other tools: the average over
   /// all chains per measurement, and the same per group (groups × measurements).

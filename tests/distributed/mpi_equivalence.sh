@@ -16,5 +16,6 @@ for n in 1 2 3 4; do
   same_numbers single "np$n"
   cmp -s single/samples-stage2.npy "np$n/samples-stage2.npy" || fail "np$n: saved samples differ"
   [[ $(grep -c "^train done" "np$n.log") == 1 ]] || fail "np$n: only rank 0 may print"
+  [[ $(grep -c "^sample2 done" "np$n.log") == 1 ]] || fail "np$n: only rank 0 may report sampling"
   echo "np $n: identical to one process"
 done

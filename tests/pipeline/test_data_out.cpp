@@ -124,13 +124,32 @@ TEST_CASE("observable names that would clash as series files are refused before 
                    "/nan_target");
   };
   CHECK(check("m,e").status == 0);
-  for (const auto& [names, why] :
+  // Not a structured binding: clang 14 cannot capture one in INFO's lambda.
+  for (const auto& names_and_why :
        std::vector<std::pair<std::string, std::string>>{{"m,m", "is declared twice"},
                                                         {"m,m.groups", "ends in .groups"},
                                                         {"a/b", "cannot name its series file"}}) {
+    const std::string& names = names_and_why.first;
+    const std::string& why = names_and_why.second;
     const auto r = check(names);
     INFO(names, ": ", r.err);
     CHECK(r.status != 0);
     CHECK(r.err.find(why) != std::string::npos);
   }
+}
+
+TEST_CASE("a sample stage shows progress: in a log, one line per ~10 s and one at the end") {
+  TempDir tmp;
+  const auto r = run_cli("run " + tmp.write("p.yaml", kRun).string() + " --threads 1 --out " +
+                         (tmp.path / "run").string());
+  REQUIRE(r.status == 0);
+  // stderr is a pipe here, as in a log: no carriage-return redraws, and a run of a few seconds
+  // gets only the closing line, not one per sweep.
+  CHECK(r.err.find('\r') == std::string::npos);
+  std::size_t lines = 0;
+  for (std::size_t at = r.err.find("sample1 "); at != std::string::npos;
+       at = r.err.find("sample1 ", at + 1))
+    ++lines;
+  CHECK(lines == 1);
+  CHECK(r.err.find("sample1 done: 8 sweeps, acceptance ") != std::string::npos);
 }

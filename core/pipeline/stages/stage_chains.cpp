@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <optional>
+
 #include "config/yaml_document.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/flow_builder.hpp"
+#include "report/progress.hpp"
 #include "sampling/sampling_spaces.hpp"
 
 namespace neuralrg {
@@ -47,11 +50,18 @@ ChainResult run_sampler_chains(const RunContext& ctx, const StageSpec& stage,
   const ChainSpace& space = in_latent ? static_cast<const ChainSpace&>(latent) : physical;
   ChainOptions stoppable = options;
   stoppable.comm = ctx.comm;
+  const long long total = options.warmup + options.sweeps;
+  // Rank 0 speaks for all: a 12-minute stage must not be silent, nor print once per rank.
+  std::optional<Progress> progress;
+  if (ctx.comm->is_root()) progress.emplace(options.stream, total, 0);
   stoppable.before_sweep = [&](long long sweep) {
-    stop_point(ctx, fmt::format("{}: interrupted at sweep {} of {}", options.stream, sweep,
-                                options.warmup + options.sweeps));
+    stop_point(ctx, fmt::format("{}: interrupted at sweep {} of {}", options.stream, sweep, total));
+    if (progress) progress->update(sweep, sweep < options.warmup ? "sweeps (warm-up)" : "sweeps");
   };
-  return run_chains(space, *sampler, *ctx.target, stoppable);
+  ChainResult result = run_chains(space, *sampler, *ctx.target, stoppable);
+  if (progress)
+    progress->finish(fmt::format("{} sweeps, acceptance {:.3f}", total, result.acceptance));
+  return result;
 }
 
 }  // namespace neuralrg
