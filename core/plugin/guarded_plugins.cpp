@@ -118,6 +118,11 @@ class GuardedSampler final : public Sampler {
   void end_sweep(double acceptance, bool warmup) override {
     call(PluginKind::Sampler, name_, "end_sweep", [&] { inner_->end_sweep(acceptance, warmup); });
   }
+  MoveKind move_kind() const override {
+    MoveKind kind{};
+    call(PluginKind::Sampler, name_, "move_kind", [&] { kind = inner_->move_kind(); });
+    return kind;
+  }
 
  private:
   void do_sweep(const SamplingSpace& space, ChainChunk& chains, Rng& rng) const override {

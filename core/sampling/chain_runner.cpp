@@ -225,6 +225,7 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.acceptance = measured_sweeps ? acceptance_sum / static_cast<double>(measured_sweeps) : 0;
   result.measurements = recorder.measurements();
+  result.move_kind = sampler.move_kind();
   for (std::size_t k = 0; k < observables.size(); ++k)
     result.observables.push_back(recorder.result(k, observables[k].name));
   if (o.keep_final_states) result.final_x = final_states(space, o, mine, chunks, physical);

@@ -58,6 +58,7 @@ struct ChainResult {
   double acceptance;       ///< Mean over chains and measured sweeps.
   long long measurements;  ///< Points in each time series.
   double seconds;          ///< Wall time of the measured sweeps.
+  MoveKind move_kind;      ///< The sampler's, for advice when chains disagree.
   /// Physical configurations of the chains at the end, when keep_final_states (on rank 0 only).
   Matrix final_x;
 };

@@ -15,6 +15,10 @@ class Metropolis final : public Sampler {
   Metropolis(bool independence, double step_size)
       : independence_(independence), step_size_(step_size) {}
 
+  MoveKind move_kind() const override {
+    return independence_ ? MoveKind::independence : MoveKind::local;
+  }
+
  private:
   void do_sweep(const SamplingSpace& space, ChainChunk& c, Rng& rng) const override {
     const Index n = c.state.rows(), d = c.state.cols();

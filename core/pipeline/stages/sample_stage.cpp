@@ -26,6 +26,15 @@ void write_series(const fs::path& dir, const ChainResult& r) {
   }
 }
 
+// Chains of a local sampler remember where they started; chains of an independence sampler have
+// no start to forget but stick in regions the flow undersamples, where more warm-up cannot help.
+std::string_view disagreement_advice(MoveKind kind) {
+  return kind == MoveKind::independence
+             ? "the flow's proposals miss part of the distribution (chains stick where it is "
+               "undersampled): train the flow longer or mix its proposals with local moves"
+             : "the warm-up was too short for the chains to forget their start; raise warmup";
+}
+
 }  // namespace
 
 void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
@@ -82,8 +91,8 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
     if (o.r_hat > kRHatWarning)
       fmt::print(
           "  warning: R̂ of {} is {:.3f} > {}: groups of chains disagree or drift, so the "
-          "warm-up was too short and the error bar is not trustworthy; raise warmup\n",
-          o.name, o.r_hat, kRHatWarning);
+          "error bar is not trustworthy; {}\n",
+          o.name, o.r_hat, kRHatWarning, disagreement_advice(r.move_kind));
     else if (std::isnan(o.r_hat))  // split R̂ compares half-series of groups of chains
       fmt::print(
           "  warning: R̂ of {} is undefined: it needs at least 2 chains and 4 measurements "

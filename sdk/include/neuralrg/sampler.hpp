@@ -36,6 +36,16 @@ struct ChainChunk {
   Matrix gradient;
 };
 
+/// How a sampler moves its chains, which decides what chains that disagree (R̂ > 1.05) mean.
+enum class MoveKind {
+  /// Moves from the current state (HMC, random walk): a chain forgets its start slowly, so
+  /// disagreeing chains mean the warm-up was too short.
+  local,
+  /// Fresh proposals from the flow, independent of the state: there is no start to forget, so
+  /// disagreeing chains mean the flow misses part of π and the chains stick where it does.
+  independence,
+};
+
 /// What the host tells a sampler factory (reserved for future fields).
 struct SamplerContext {};
 
@@ -54,6 +64,8 @@ class Sampler {
     (void)acceptance;
     (void)warmup;
   }
+  /// How this sampler moves; local unless it overrides this.
+  virtual MoveKind move_kind() const { return MoveKind::local; }
 
  protected:
   /// sweep() before its checks.
