@@ -56,6 +56,10 @@ StageKind sample_stage() {
            "Where the chains live: latent z with U(z) = E(g(z)) − ln|det ∂g/∂z| through the flow, "
            "or physical x with E(x).");
   s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);
+  s.choice("init", "flow", {"flow", "prior", "zero"},
+           "Where the chains start, as configurations x: flow samples (near equilibrium), draws "
+           "of the prior taken as x (a hot start), or x = 0 (a cold start). Latent chains start at "
+           "z = g⁻¹(x), so both spaces can start from the same x (the letter's Fig. 3b).");
   s.integer("warmup", 100, "Sweeps discarded before measuring (adaptation happens here).")
       .range(0, std::nullopt);
   s.integer("sweeps", 100, "Measured sweeps.").range(1, std::nullopt);

@@ -56,7 +56,8 @@ void share_chunks(const ChainOptions& o, ChunkRange mine, std::vector<Matrix>& p
   unpack_chunks(o, o.comm->all_gather(std::as_bytes(std::span(packed))), per_chunk, cols);
 }
 
-// Every chain starts from a fresh proposal of the space, with its energy.
+// Every chain starts from a fresh proposal of the space or from o.start's configuration, with its
+// energy and proposal density.
 std::vector<ChainChunk> initial_chunks(const ChainSpace& space, const ChainOptions& o) {
   std::vector<ChainChunk> chunks(static_cast<std::size_t>((o.chains + o.chunk - 1) / o.chunk));
   for_each_chunk(chunks, my_chunks(o), [&](Index c, ChainChunk& chunk) {
@@ -65,7 +66,14 @@ std::vector<ChainChunk> initial_chunks(const ChainSpace& space, const ChainOptio
     chunk.log_proposal.resize(rows_of(o, c), 1);
     chunk.energy.resize(rows_of(o, c), 1);
     chunk.accepted.setZero(rows_of(o, c), 1);
-    space.propose(rng, chunk.state, chunk.log_proposal);
+    if (o.start) {
+      Matrix x(rows_of(o, c), space.dim());
+      o.start(rng, x);
+      space.from_physical(x, chunk.state);
+      space.proposal_log_density(chunk.state, chunk.log_proposal);
+    } else {
+      space.propose(rng, chunk.state, chunk.log_proposal);
+    }
     space.energy(chunk.state, chunk.energy, nullptr);
   });
   return chunks;

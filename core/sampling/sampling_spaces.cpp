@@ -46,6 +46,16 @@ void LatentSpace::to_physical(const Matrix& z, Matrix& x) const {
   x = flow_.forward(tape.constant(z)).value.value();
 }
 
+void LatentSpace::from_physical(const Matrix& x, Matrix& z) const {
+  Tape& tape = thread_tape();
+  z = flow_.inverse(tape.constant(x)).value.value();
+}
+
+void LatentSpace::proposal_log_density(const Matrix& z, Matrix& log_proposal) const {
+  Tape& tape = thread_tape();
+  log_proposal = flow_.prior_log_prob(tape.constant(z)).value();
+}
+
 void PhysicalSpace::energy(const Matrix& x, Matrix& energy, Matrix* grad) const {
   energy_and_gradient(x, energy, grad, [&](Var in) { return target_.energy(in); });
 }
@@ -55,6 +65,11 @@ void PhysicalSpace::propose(Rng& rng, Matrix& x, Matrix& log_proposal) const {
   FlowSample s = flow_.sample(tape, x.rows(), rng);
   x = s.x.value();
   log_proposal = s.log_q.value();
+}
+
+void PhysicalSpace::proposal_log_density(const Matrix& x, Matrix& log_proposal) const {
+  Tape& tape = thread_tape();
+  log_proposal = flow_.log_prob(tape.constant(x)).value();
 }
 
 }  // namespace neuralrg

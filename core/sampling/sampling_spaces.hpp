@@ -14,6 +14,11 @@ class ChainSpace : public SamplingSpace {
  public:
   /// x (rows × sites) of the states (rows × dim()).
   virtual void to_physical(const Matrix& state, Matrix& x) const = 0;
+  /// The states (rows × dim()) whose configurations are x: to_physical's inverse.
+  virtual void from_physical(const Matrix& x, Matrix& state) const = 0;
+  /// The log density propose() would have given each row of state (rows × 1), so that chains
+  /// started elsewhere than from a proposal can still take independence moves.
+  virtual void proposal_log_density(const Matrix& state, Matrix& log_proposal) const = 0;
 };
 
 class LatentSpace final : public ChainSpace {
@@ -26,6 +31,10 @@ class LatentSpace final : public ChainSpace {
   void propose(Rng& rng, Matrix& z, Matrix& log_proposal) const override;
   /// x = g(z).
   void to_physical(const Matrix& z, Matrix& x) const override;
+  /// z = g⁻¹(x).
+  void from_physical(const Matrix& x, Matrix& z) const override;
+  /// ln p(z).
+  void proposal_log_density(const Matrix& z, Matrix& log_proposal) const override;
 
  private:
   const Flow& flow_;
@@ -42,6 +51,9 @@ class PhysicalSpace final : public ChainSpace {
   void propose(Rng& rng, Matrix& x, Matrix& log_proposal) const override;
   /// The states are configurations already.
   void to_physical(const Matrix& x, Matrix& out) const override { out = x; }
+  void from_physical(const Matrix& x, Matrix& out) const override { out = x; }
+  /// ln q(x) (symmetrised if the flow is).
+  void proposal_log_density(const Matrix& x, Matrix& log_proposal) const override;
 
  private:
   const Flow& flow_;

@@ -16,6 +16,7 @@ namespace {
 // E(x) = ½ xᵀ Σ⁻¹ x with Σ = [[1, 0.6], [0.6, 2]]; proposals from N(0, 1.5² I).
 class GaussianSpace : public ChainSpace {
  public:
+  static constexpr double kProposalScale = 1.5;
   GaussianSpace() {
     Eigen::Matrix<Scalar, 2, 2> sigma;
     sigma << 1, Scalar(0.6), Scalar(0.6), 2;
@@ -30,10 +31,14 @@ class GaussianSpace : public ChainSpace {
     if (grad) *grad = pq;
   }
   void to_physical(const Matrix& q, Matrix& x) const override { x = q; }
+  void from_physical(const Matrix& x, Matrix& q) const override { q = x; }
   void propose(Rng& rng, Matrix& q, Matrix& log_q) const override {
-    const double s = 1.5;
     rng.fill_normal(q);
-    q *= s;
+    q *= kProposalScale;
+    proposal_log_density(q, log_q);
+  }
+  void proposal_log_density(const Matrix& q, Matrix& log_q) const override {
+    const double s = kProposalScale;
     log_q.resize(q.rows(), 1);
     log_q.col(0) = (-0.5 * (q.array() / s).square().rowwise().sum() - 2 * std::log(s) -
                     std::log(2 * std::numbers::pi))

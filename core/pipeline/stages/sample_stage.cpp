@@ -35,6 +35,21 @@ std::string_view disagreement_advice(MoveKind kind) {
              : "the warm-up was too short for the chains to forget their start; raise warmup";
 }
 
+// The starting configurations `init:` asks for; empty for flow samples (the space's proposals).
+// ctx.flow is read when the chains start, after flow_from has put another run's flow in place.
+std::function<void(Rng&, Matrix&)> chain_start(const RunContext& ctx, const std::string& init) {
+  if (init == "zero") return [](Rng&, Matrix& x) { x.setZero(); };
+  if (init == "prior")
+    return [&ctx](Rng& rng, Matrix& x) {
+      Tape tape;
+      tape.freeze_parameters(true);
+      Var eps = tape.filled(x.rows(), x.cols(), 0);
+      ctx.flow->prior().noise(rng, eps.value());
+      x = ctx.flow->prior().reparameterize(eps).value();
+    };
+  return {};
+}
+
 }  // namespace
 
 void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
@@ -51,6 +66,7 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   options.seed = ctx.spec.seed;
   options.stream = fmt::format("sample{}", index);
   options.keep_final_states = p.boolean("save_samples");
+  options.start = chain_start(ctx, p.text("init"));
 
   fmt::print("stage {} (sample): {} in {} space, {} chains, {} + {} sweeps\n", index,
              use.factory->name, space_name, options.chains, options.warmup, options.sweeps);
