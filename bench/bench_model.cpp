@@ -80,7 +80,8 @@ int time_hmc(RunContext& ctx, int repetitions, Index chains) {
   const PluginRegistry& registry = global_registry();
   Value section = parse_yaml("{plugin: hmc, step_size: 0.2, leapfrog: 10}", "bench");
   auto [entry, params] = registry.resolve(PluginKind::Sampler, section);
-  auto sampler = std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
+  auto sampler =
+      std::get<SamplerFactory>(entry->factory)(params, SamplerContext{ctx.target.get(), "latent"});
   const LatentSpace space(*ctx.flow, *ctx.target);
   const Index chunk = std::max<Index>(1, (chains + 7) / 8);  // as the sample stage cuts chains
   const Index n_chunks = (chains + chunk - 1) / chunk;

@@ -71,8 +71,8 @@ int pipeline_reference(const GlobalOptions& global) {
     out += fmt::format("### `{}`\n\n{}\n\n", k.name, k.doc);
     for (const auto& section : k.plugin_sections)
       out += fmt::format(
-          "Its `{}` section selects a plugin of kind {} (below).{}\n\n", section.key,
-          to_string(section.kind),
+          "Its `{}` section selects a plugin of kind {} (below){}.{}\n\n", section.key,
+          to_string(section.kind), section.list ? ", or is a list of such sections" : "",
           section.default_yaml.empty() ? "" : fmt::format(" Default: `{}`.", section.default_yaml));
     out += table(k.schema) + "\n";
   }

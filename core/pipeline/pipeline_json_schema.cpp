@@ -95,8 +95,14 @@ Json flow_section(const PluginRegistry& registry) {
 
 Json stage_item(const PluginRegistry& registry, const StageKind& kind) {
   Json sections = Json::object();
-  for (const auto& section : kind.plugin_sections)
-    sections[section.key] = plugin_section(registry, section.kind);
+  for (const auto& section : kind.plugin_sections) {
+    const Json one = plugin_section(registry, section.kind);
+    sections[section.key] =
+        section.list
+            ? Json{{"anyOf",
+                    Json::array({one, Json{{"type", "array"}, {"items", one}, {"minItems", 1}}})}}
+            : one;
+  }
   Json body = object_schema(kind.schema, sections);
   body["type"] = Json::array({"object", "null"});  // `- report:` with nothing after it
   body["description"] = kind.doc;

@@ -145,17 +145,36 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   if (filled.kind == Value::Kind::Null) filled.kind = Value::Kind::Map;
   for (const auto& section : kind->plugin_sections) {
     const Value* given = body.find(section.key);
-    if (section.default_yaml.empty() || (given && !given->entries.empty())) continue;
+    // Absent, null or {} takes the default; anything else (a list too) is the user's to check.
+    const bool given_something = given && given->kind != Value::Kind::Null &&
+                                 !(given->kind == Value::Kind::Map && given->entries.empty());
+    if (section.default_yaml.empty() || given_something) continue;
     Value d = parse_yaml(section.default_yaml, "(default)");
     assign_paths(d, filled.path + "." + section.key);
     filled = with_entry(std::move(filled), section.key, std::move(d));
   }
-  Params params = Params::validate(kind->schema, filled, fmt::format("stage {}", name));
+  std::vector<std::string> lists;  // list-valued sections: checked item by item below
+  for (const auto& section : kind->plugin_sections)
+    if (const Value* given = filled.find(section.key);
+        section.list && given && given->kind == Value::Kind::List)
+      lists.push_back(section.key);
+  Params params = Params::validate(kind->schema, filled, fmt::format("stage {}", name), lists);
   StageSpec stage{name, params, {}, item.where};
   for (const auto& section : kind->plugin_sections) {
     const Value& value = params.value(section.key);
-    stage.plugins.emplace_back(section.key, resolve(registry, section.kind, value));
+    if (value.kind != Value::Kind::List) {
+      stage.plugins.emplace_back(section.key, resolve(registry, section.kind, value));
+      continue;
+    }
+    if (value.items.empty())
+      throw ConfigError(value.where, value.path,
+                        fmt::format("expected a {} section or a non-empty list of them, got an "
+                                    "empty list",
+                                    section.key));
+    for (const Value& entry : value.items)
+      stage.plugins.emplace_back(section.key, resolve(registry, section.kind, entry));
   }
+  if (kind->check) kind->check(stage);
   if (const ParamSpec* from = kind->schema.find("flow_from");
       from && !params.text("flow_from").empty()) {
     const std::filesystem::path file =
@@ -167,12 +186,36 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
   return stage;
 }
 
+// The stage's body as the run directory records it: each plugin section (or list of them) with
+// its defaults filled in.
+Value resolved_stage(const StageSpec& stage) {
+  Value body = stage.params.resolved();
+  for (const auto& [key, use] : stage.plugins) {
+    if (stage.params.value(key).kind != Value::Kind::List) {
+      body = with_entry(std::move(body), key, use.params.resolved());
+      continue;
+    }
+    Value list = stage.params.value(key);
+    const auto uses = stage.plugins_of(key);
+    for (std::size_t k = 0; k < uses.size(); ++k) list.items[k] = uses[k]->params.resolved();
+    body = with_entry(std::move(body), key, std::move(list));
+  }
+  return body;
+}
+
 }  // namespace
 
 const PluginUse& StageSpec::plugin(std::string_view key) const {
   for (const auto& [k, use] : plugins)
     if (k == key) return use;
   throw std::logic_error(fmt::format("stage {} has no plugin section {}", kind, key));
+}
+
+std::vector<const PluginUse*> StageSpec::plugins_of(std::string_view key) const {
+  std::vector<const PluginUse*> out;
+  for (const auto& [k, use] : plugins)
+    if (k == key) out.push_back(&use);
+  return out;
 }
 
 PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
@@ -207,12 +250,8 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   resolved = with_entry(std::move(resolved), "flow",
                         with_entry(spec.flow->resolved(), "block", resolved_blocks(spec)));
   Value stage_list = *stages;
-  for (std::size_t i = 0; i < spec.stages.size(); ++i) {
-    Value body = spec.stages[i].params.resolved();
-    for (const auto& [key, use] : spec.stages[i].plugins)
-      body = with_entry(std::move(body), key, use.params.resolved());
-    stage_list.items[i].entries.front().second = std::move(body);
-  }
+  for (std::size_t i = 0; i < spec.stages.size(); ++i)
+    stage_list.items[i].entries.front().second = resolved_stage(spec.stages[i]);
   resolved = with_entry(std::move(resolved), "stages", std::move(stage_list));
   if (const Value* variants = raw.find("variants"))
     resolved = with_entry(std::move(resolved), "variants", *variants);

@@ -25,6 +25,8 @@ struct StageSpec {
 
   /// The nested plugin section under `key` (throws if the stage has none).
   const PluginUse& plugin(std::string_view key) const;
+  /// Every section under `key`, in order: one, or the entries of a list.
+  std::vector<const PluginUse*> plugins_of(std::string_view key) const;
 };
 
 /// One named set of overrides for side-by-side runs.

@@ -1,5 +1,12 @@
 #include "pipeline/stage_catalog.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "pipeline/pipeline_spec.hpp"
+
 #include "pipeline/stages/analyze_stage.hpp"
 #include "pipeline/stages/report_stage.hpp"
 #include "pipeline/stages/sample_stage.hpp"
@@ -7,6 +14,35 @@
 
 namespace neuralrg {
 namespace {
+
+// every/weights name one value per sampler of the list, and only for the combination they shape.
+void check_sample_stage(const StageSpec& stage) {
+  const Params& p = stage.params;
+  const std::size_t samplers = stage.plugins_of("sampler").size();
+  const bool cycle = p.text("combine") == "cycle";
+  const auto every = p.integers("every");
+  const auto weights = p.reals("weights");
+  const auto check_count = [&](std::string_view key, std::size_t given) {
+    if (given != 0 && given != samplers)
+      throw p.error(key,
+                    fmt::format("expected one value per sampler ({}), got {}", samplers, given));
+  };
+  check_count("every", every.size());
+  check_count("weights", weights.size());
+  if (!cycle && !every.empty())
+    throw p.error("every", "every shapes a cycle; a mixture draws by weights");
+  if (cycle && !weights.empty())
+    throw p.error("weights", "weights shape a mixture; a cycle runs samplers by every");
+  for (const long long e : every)
+    if (e < 1) throw p.error("every", fmt::format("expected integers ≥ 1, got {}", e));
+  if (!every.empty() && std::find(every.begin(), every.end(), 1) == every.end())
+    throw p.error("every",
+                  "some sampler must act every sweep (every: 1), or some sweeps would "
+                  "move nothing");
+  for (const double w : weights)
+    if (!(w > 0) || !std::isfinite(w))
+      throw p.error("weights", fmt::format("expected positive numbers, got {}", w));
+}
 
 StageKind train_stage() {
   StageKind k{"train",
@@ -47,11 +83,23 @@ StageKind sample_stage() {
   StageKind k{"sample",
               "Markov chain Monte Carlo in latent or physical space, with observables.",
               {},
-              {{"sampler", PluginKind::Sampler, ""}},
+              {{"sampler", PluginKind::Sampler, "", true}},
               run_sample_stage,
-              true};
+              true,
+              check_sample_stage};
   Schema& s = k.schema;
-  s.map("sampler", true, "Sampler plugin section, e.g. {plugin: hmc, step_size: 0.2}.");
+  s.map("sampler", true,
+        "Sampler plugin section, e.g. {plugin: hmc, step_size: 0.2}, or a list of them combined "
+        "as `combine` says (e.g. flow proposals mixed with local moves).");
+  s.choice("combine", "cycle", {"cycle", "mixture"},
+           "How a list of samplers makes one chain: cycle runs, every sweep, each sampler whose "
+           "`every` divides the sweep number, in list order; mixture runs one sampler per sweep, "
+           "drawn with probability ∝ `weights`. Each leaves π invariant, so both do.");
+  s.integers("every", std::vector<long long>{},
+             "cycle: per sampler, the sweeps it acts on (1: every sweep, 5: every fifth); empty "
+             "= 1 for all.");
+  s.reals("weights", std::vector<double>{},
+          "mixture: per sampler, its relative probability per sweep; empty = equal.");
   s.choice("space", "latent", {"latent", "physical"},
            "Where the chains live: latent z with U(z) = E(g(z)) − ln|det ∂g/∂z| through the flow, "
            "or physical x with E(x).");

@@ -21,6 +21,8 @@ struct PluginSection {
   std::string key;  ///< e.g. "optimizer"
   PluginKind kind;
   std::string default_yaml;  ///< The section used when absent (YAML); empty = required.
+  /// Whether a non-empty list of sections is accepted too (the stage combines them).
+  bool list = false;
 };
 
 /// One stage kind: its schema, the plugin sections nested in it, and what runs it. Adding a stage
@@ -34,6 +36,8 @@ struct StageKind {
   /// Every rank runs it, sharing its work (train: the batch's chunks, sample: the chains). A stage
   /// that is not runs on rank 0 alone while the others wait.
   bool distributed = false;
+  /// Checks across keys that a schema cannot express, when the pipeline is loaded (null: none).
+  void (*check)(const StageSpec& stage) = nullptr;
 };
 
 /// All stage kinds, in documentation order.

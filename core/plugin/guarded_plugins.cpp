@@ -57,6 +57,7 @@ class GuardedTarget final : public Target {
   std::vector<Observable> observables() const override {
     return call(PluginKind::Target, name_, "observables", [&] { return inner_->observables(); });
   }
+  const Target& inner() const { return *inner_; }
 
  private:
   Var do_energy(Var x) const override {
@@ -159,6 +160,11 @@ OptimizerFactory guarded(std::string name, OptimizerFactory f) {
 }
 SamplerFactory guarded(std::string name, SamplerFactory f) {
   return wrap<GuardedSampler>(std::move(name), std::move(f));
+}
+
+const Target& unguarded(const Target& target) {
+  const auto* guard = dynamic_cast<const GuardedTarget*>(&target);
+  return guard ? guard->inner() : target;
 }
 
 }  // namespace neuralrg

@@ -23,4 +23,8 @@ PriorFactory guarded(std::string name, PriorFactory factory);
 OptimizerFactory guarded(std::string name, OptimizerFactory factory);
 SamplerFactory guarded(std::string name, SamplerFactory factory);
 
+/// The target as its plugin's factory made it, inside its guard if it has one: what a plugin
+/// that downcasts the target to its own type (SamplerContext::target) must be given.
+const Target& unguarded(const Target& target);
+
 }  // namespace neuralrg

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "analysis/rank_normalized.hpp"
 
 namespace neuralrg {
@@ -193,37 +195,84 @@ Matrix final_states(const ChainSpace& space, const ChainOptions& o, ChunkRange m
   return x;
 }
 
+// The acceptance of each sampler over the measured sweeps it acted in.
+class AcceptanceTally {
+ public:
+  explicit AcceptanceTally(const SamplerSchedule& schedule) : schedule_(schedule) {
+    for (std::size_t k = 0; k < schedule.size(); ++k)
+      kinds_.push_back(schedule.sampler(k).move_kind());
+    sum_.assign(schedule.size(), 0);
+    sweeps_.assign(schedule.size(), 0);
+  }
+  MoveKind kind(std::size_t k) const { return kinds_[k]; }
+  void add(std::size_t k, double rate) { sum_[k] += rate, ++sweeps_[k]; }
+
+  void fill(ChainResult& result) const {
+    double sum = 0;
+    long long moves = 0;
+    for (std::size_t k = 0; k < sum_.size(); ++k) {
+      const double mean = sweeps_[k] ? sum_[k] / static_cast<double>(sweeps_[k]) : 0;
+      result.samplers.push_back({schedule_.name(k), kinds_[k], mean, sweeps_[k]});
+      sum += sum_[k], moves += sweeps_[k];
+    }
+    result.acceptance = moves ? sum / static_cast<double>(moves) : 0;
+  }
+
+ private:
+  const SamplerSchedule& schedule_;
+  std::vector<MoveKind> kinds_;
+  std::vector<double> sum_;
+  std::vector<long long> sweeps_;
+};
+
+// The random stream of sampler k's moves in one sweep and chunk. The first sampler keeps the
+// stream a lone sampler has always had, so single-sampler results do not change.
+Rng move_stream(const ChainOptions& o, std::size_t k, long long sweep, Index chunk) {
+  const std::string name = k == 0 ? o.stream : fmt::format("{}.{}", o.stream, k);
+  return Rng::stream(o.seed, name, static_cast<std::uint64_t>(sweep),
+                     static_cast<std::uint64_t>(chunk));
+}
+
 }  // namespace
 
-ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
-                       const ChainOptions& o) {
+ChainResult run_chains(const ChainSpace& space, const SamplerSchedule& schedule,
+                       const Target& target, const ChainOptions& o) {
   const auto observables = target.observables();
   const ChunkRange mine = my_chunks(o);
   std::vector<ChainChunk> chunks = initial_chunks(space, o);
   SeriesRecorder recorder(observables.size(), o);
+  AcceptanceTally tally(schedule);
   std::vector<Matrix> measured(chunks.size());
   std::vector<Matrix> physical(chunks.size());  // reused every measurement
-  double acceptance_sum = 0;
-  long long measured_sweeps = 0;
+  bool proposal_densities_current = true;       // initial_chunks computed them
   auto start = std::chrono::steady_clock::now();
   for (long long sweep = 0; sweep < o.warmup + o.sweeps; ++sweep) {
     if (o.before_sweep) o.before_sweep(sweep);
     const bool warmup = sweep < o.warmup;
     if (sweep == o.warmup) start = std::chrono::steady_clock::now();
     const bool measure = !warmup && (sweep - o.warmup) % o.measure_every == 0;
-    for_each_chunk(chunks, mine, [&](Index c, ChainChunk& chunk) {
-      Rng rng = Rng::stream(o.seed, o.stream, static_cast<std::uint64_t>(sweep),
-                            static_cast<std::uint64_t>(c));
-      sampler.sweep(space, chunk, rng);
-      if (measure) {
-        Matrix& x = physical[static_cast<std::size_t>(c)];
-        space.to_physical(chunk.state, x);
-        target.measure(x, rng, measured[static_cast<std::size_t>(c)]);
-      }
-    });
-    const double rate = accepted_moves(o, mine, chunks) / static_cast<double>(o.chains);
-    sampler.end_sweep(rate, warmup);  // serial and in order: adaptation stays deterministic
-    if (!warmup) acceptance_sum += rate, ++measured_sweeps;
+    const std::vector<std::size_t> acting = schedule.acting(sweep, o.seed, o.stream);
+    for (std::size_t step = 0; step < acting.size(); ++step) {
+      const std::size_t k = acting[step];
+      const bool independence = tally.kind(k) == MoveKind::independence;
+      const bool refresh = independence && !proposal_densities_current;
+      const bool measure_now = measure && step + 1 == acting.size();
+      for_each_chunk(chunks, mine, [&](Index c, ChainChunk& chunk) {
+        Rng rng = move_stream(o, k, sweep, c);
+        if (refresh) space.proposal_log_density(chunk.state, chunk.log_proposal);
+        schedule.sampler(k).sweep(space, chunk, rng);
+        if (measure_now) {
+          Matrix& x = physical[static_cast<std::size_t>(c)];
+          space.to_physical(chunk.state, x);
+          target.measure(x, rng, measured[static_cast<std::size_t>(c)]);
+        }
+      });
+      // Only an independence sampler keeps the densities of the states it moves to.
+      proposal_densities_current = independence;
+      const double rate = accepted_moves(o, mine, chunks) / static_cast<double>(o.chains);
+      schedule.sampler(k).end_sweep(rate, warmup);  // serial and in order: deterministic
+      if (!warmup) tally.add(k, rate);
+    }
     if (measure) {
       share_chunks(o, mine, measured, static_cast<Index>(observables.size()));
       recorder.record(measured);
@@ -231,13 +280,19 @@ ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& 
   }
   ChainResult result;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.acceptance = measured_sweeps ? acceptance_sum / static_cast<double>(measured_sweeps) : 0;
+  tally.fill(result);
   result.measurements = recorder.measurements();
-  result.move_kind = sampler.move_kind();
   for (std::size_t k = 0; k < observables.size(); ++k)
     result.observables.push_back(recorder.result(k, observables[k].name));
   if (o.keep_final_states) result.final_x = final_states(space, o, mine, chunks, physical);
   return result;
+}
+
+ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
+                       const ChainOptions& options) {
+  // Borrowed: the caller owns the sampler, so the schedule's handle must not delete it.
+  const SamplerSchedule one(std::shared_ptr<Sampler>(&sampler, [](Sampler*) {}), "sampler");
+  return run_chains(space, one, target, options);
 }
 
 }  // namespace neuralrg

@@ -9,6 +9,7 @@
 #include "distributed/communicator.hpp"
 #include "neuralrg/sampler.hpp"
 #include "neuralrg/target.hpp"
+#include "sampling/sampler_schedule.hpp"
 #include "sampling/sampling_spaces.hpp"
 
 namespace neuralrg {
@@ -56,18 +57,30 @@ inline constexpr Index kRHatGroups = 8;
 /// short exploratory runs do not warn on noise.
 inline constexpr double kRHatWarning = 1.05;
 
+/// How one sampler of the schedule did over the measured sweeps.
+struct SamplerResult {
+  std::string name;
+  MoveKind move_kind;  ///< For advice when chains disagree.
+  double acceptance;   ///< Mean over chains and the measured sweeps it acted in.
+  long long sweeps;    ///< Measured sweeps it acted in.
+};
+
 struct ChainResult {
   std::vector<ObservableResult> observables;
-  double acceptance;       ///< Mean over chains and measured sweeps.
-  long long measurements;  ///< Points in each time series.
-  double seconds;          ///< Wall time of the measured sweeps.
-  MoveKind move_kind;      ///< The sampler's, for advice when chains disagree.
+  double acceptance;                    ///< Mean over chains and every sampler's measured moves.
+  long long measurements;               ///< Points in each time series.
+  double seconds;                       ///< Wall time of the measured sweeps.
+  std::vector<SamplerResult> samplers;  ///< In schedule order.
   /// Physical configurations of the chains at the end, when keep_final_states (on rank 0 only).
   Matrix final_x;
 };
 
-/// Initialises every chain from space.propose(), runs warmup + sweeps sweeps, and measures the
-/// target's observables every measure_every sweeps after warm-up.
+/// Initialises every chain (options.start, or space.propose()), runs warmup + sweeps sweeps of the
+/// schedule, and measures the target's observables every measure_every sweeps after warm-up. Each
+/// sampler adapts on its own acceptance.
+ChainResult run_chains(const ChainSpace& space, const SamplerSchedule& schedule,
+                       const Target& target, const ChainOptions& options);
+/// One sampler acting every sweep.
 ChainResult run_chains(const ChainSpace& space, Sampler& sampler, const Target& target,
                        const ChainOptions& options);
 

@@ -1,78 +1,56 @@
-// The continuous dual of the 2D Ising model (Li & Wang, Eq. 7) on the periodic L×L lattice:
-//   E(x) = ½ xᵀ (K + aI)⁻¹ x − Σ_i ln cosh x_i,   K = β·A (nearest neighbours).
-// Spins given x are independent with E[s_i | x] = tanh x_i, which gives the improved estimators.
+#include "ising_dual.hpp"
+
 #include <cmath>
-#include <numbers>
-
-#include <neuralrg/exact.hpp>
-#include <neuralrg/neuralrg.hpp>
-
-#include "coupling_inverse.hpp"
 
 namespace ising_dual {
-namespace {
 
 using namespace neuralrg;
 
-class IsingDual final : public Target {
- public:
-  IsingDual(int L, double beta, exact::IsingDual dual)
-      : L_(L), beta_(beta), dual_(dual), inverse_(L, beta, dual.offset) {}
-
-  std::vector<Index> lattice() const override { return {L_, L_}; }
-
-  std::optional<double> exact_free_energy() const override { return dual_.free_energy; }
-
-  std::vector<Observable> observables() const override {
-    // Exact values: the energy from Kaufman at any L, the rest by enumeration where it is cheap.
-    std::optional<double> structure, magnetization;
-    if (L_ * L_ <= 16) {
-      const auto e = exact::ising2d_enumerate(L_, beta_);
-      structure = e.structure_factor;
-      magnetization = e.abs_magnetization;
-    }
-    return {{"structure_factor", "⟨(Σ s)²⟩/N², improved estimator from tanh x", structure},
-            {"energy_per_bond", "⟨s_i s_j⟩ over bonds, improved estimator tanh x_i tanh x_j",
-             exact::ising2d_energy_per_bond(L_, beta_)},
-            {"abs_magnetization", "⟨|Σ s|⟩/N from spins drawn given x", magnetization}};
+std::vector<Observable> IsingDual::observables() const {
+  // Exact values: the energy from Kaufman at any L, the rest by enumeration where it is cheap.
+  std::optional<double> structure, magnetization;
+  if (L_ * L_ <= 16) {
+    const auto e = exact::ising2d_enumerate(L_, beta_);
+    structure = e.structure_factor;
+    magnetization = e.abs_magnetization;
   }
+  return {{"structure_factor", "⟨(Σ s)²⟩/N², improved estimator from tanh x", structure},
+          {"energy_per_bond", "⟨s_i s_j⟩ over bonds, improved estimator tanh x_i tanh x_j",
+           exact::ising2d_energy_per_bond(L_, beta_)},
+          {"abs_magnetization", "⟨|Σ s|⟩/N from spins drawn given x", magnetization}};
+}
 
- private:
-  Var do_energy(Var x) const override {
-    return sub(quadratic_form(x, inverse_), row_sum(log_cosh(x)));
+Var IsingDual::do_energy(Var x) const {
+  return sub(quadratic_form(x, inverse_), row_sum(log_cosh(x)));
+}
+
+Picture IsingDual::do_picture(const Matrix& x, Matrix& out) const {
+  out = (0.5 * (1 + x.array().tanh())).matrix();
+  return {"P(s = +1 | x)", 0, 1};
+}
+
+void IsingDual::do_measure(const Matrix& x, Rng& rng, Matrix& out) const {
+  const Index N = static_cast<Index>(L_) * L_;
+  for (Index r = 0; r < x.rows(); ++r) {
+    double sum = 0, sum_sq = 0, bonds = 0;
+    int spins = 0;
+    for (int i = 0; i < L_; ++i)
+      for (int j = 0; j < L_; ++j) {
+        const double t = std::tanh(x(r, i * L_ + j));
+        sum += t;
+        sum_sq += t * t;
+        bonds +=
+            t * (std::tanh(x(r, i * L_ + (j + 1) % L_)) + std::tanh(x(r, ((i + 1) % L_) * L_ + j)));
+        // P(s = +1 | x) = 1 / (1 + e^{−2x}) = (1 + tanh x)/2
+        spins += rng.uniform() < 0.5 * (1 + t) ? 1 : -1;
+      }
+    out(r, 0) = (sum * sum - sum_sq + static_cast<double>(N)) / (double(N) * N);
+    out(r, 1) = bonds / (2.0 * N);
+    out(r, 2) = std::abs(spins) / static_cast<double>(N);
   }
+}
 
-  Picture do_picture(const Matrix& x, Matrix& out) const override {
-    out = (0.5 * (1 + x.array().tanh())).matrix();
-    return {"P(s = +1 | x)", 0, 1};
-  }
-
-  void do_measure(const Matrix& x, Rng& rng, Matrix& out) const override {
-    const Index N = static_cast<Index>(L_) * L_;
-    for (Index r = 0; r < x.rows(); ++r) {
-      double sum = 0, sum_sq = 0, bonds = 0;
-      int spins = 0;
-      for (int i = 0; i < L_; ++i)
-        for (int j = 0; j < L_; ++j) {
-          const double t = std::tanh(x(r, i * L_ + j));
-          sum += t;
-          sum_sq += t * t;
-          bonds += t * (std::tanh(x(r, i * L_ + (j + 1) % L_)) +
-                        std::tanh(x(r, ((i + 1) % L_) * L_ + j)));
-          // P(s = +1 | x) = 1 / (1 + e^{−2x}) = (1 + tanh x)/2
-          spins += rng.uniform() < 0.5 * (1 + t) ? 1 : -1;
-        }
-      out(r, 0) = (sum * sum - sum_sq + static_cast<double>(N)) / (double(N) * N);
-      out(r, 1) = bonds / (2.0 * N);
-      out(r, 2) = std::abs(spins) / static_cast<double>(N);
-    }
-  }
-
-  int L_;
-  double beta_;
-  exact::IsingDual dual_;
-  CouplingInverse inverse_;
-};
+namespace {
 
 void register_factories(Registry& registry) {
   Schema s;
@@ -98,6 +76,7 @@ void register_factories(Registry& registry) {
           throw p.error("offset", e.what());
         }
       });
+  register_swendsen_wang(registry);
 }
 
 }  // namespace

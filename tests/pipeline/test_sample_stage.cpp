@@ -1,7 +1,10 @@
-// The sample stage through the CLI: where its chains start (`init:`), and what it says when they
-// disagree, which depends on how the sampler moves: a local sampler's chains still remember their
-// start, an independence sampler's stick where the flow misses part of π.
+// The sample stage through the CLI: where its chains start (`init:`), what it says when they
+// disagree, which depends on how the sampler moves (a local sampler's chains still remember their
+// start, an independence sampler's stick where the flow misses part of π), and lists of samplers.
 #include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
 
 #include "support/cli.hpp"
 #include "util/csv.hpp"
@@ -79,4 +82,93 @@ TEST_CASE("init: zero starts every chain at x = 0, prior and flow at random conf
       CHECK(error > 1e-3);
     }
   }
+}
+
+namespace {
+
+// `neuralrg validate` on an L = 4 pipeline whose only stage is `stage` (one line of YAML).
+neuralrg::test::CliResult validate_stage(const TempDir& tmp, const std::string& stage) {
+  return run_cli(
+      "validate " +
+      tmp.write("v.yaml", "name: v\ntarget: {plugin: ising_dual, L: 4, beta: 0.4}\nstages:\n  - " +
+                              stage + "\n")
+          .string());
+}
+
+}  // namespace
+
+TEST_CASE("a list of samplers runs as one chain, with each sampler's acceptance in samplers.csv") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", R"(name: combined
+seed: 2
+target: {plugin: ising_dual, L: 4, beta: 0.4}
+stages:
+  - sample:
+      space: physical
+      sampler: [{plugin: hmc, leapfrog: 2}, {plugin: swendsen_wang}]
+      every: [1, 3]
+      chains: 8
+      warmup: 2
+      sweeps: 9
+)");
+  const auto r =
+      run_cli("run " + pipeline.string() + " --threads 1 --out " + (tmp.path / "run").string());
+  INFO(r.out, r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("hmc + swendsen_wang in physical space") != std::string::npos);
+  const auto samplers = read_csv(tmp.path / "run/samplers.csv");
+  REQUIRE(samplers.rows.size() == 2);
+  CHECK(samplers.rows[0].at(*samplers.column("sampler")) == "hmc");
+  CHECK(samplers.rows[1].at(*samplers.column("sampler")) == "swendsen_wang");
+  // Measured sweeps 2..10: all for hmc, the multiples of 3 (3, 6, 9) for swendsen_wang.
+  CHECK(samplers.numbers("sweeps") == std::vector<double>{9, 3});
+  CHECK(samplers.numbers("acceptance")[1] == 1);  // Gibbs moves
+  const auto observables = read_csv(tmp.path / "run/observables.csv");
+  CHECK(observables.rows.at(0).at(*observables.column("sampler")) == "hmc+swendsen_wang");
+  // The run directory records the list with every default filled in.
+  std::ifstream config(tmp.path / "run/config.yaml");
+  const std::string text((std::istreambuf_iterator<char>(config)), {});
+  CHECK(text.find("target_acceptance") != std::string::npos);
+  CHECK(text.find("swendsen_wang") != std::string::npos);
+}
+
+TEST_CASE("a list of samplers: every/weights must fit the list and the combination") {
+  TempDir tmp;
+  const std::string two = "sampler: [{plugin: hmc}, {plugin: metropolis, mode: independence}]";
+  const struct {
+    std::string stage, message;
+  } cases[] = {
+      {"sample: {" + two + ", every: [1, 2, 3]}", "expected one value per sampler (2), got 3"},
+      {"sample: {" + two + ", every: [2, 3]}", "some sampler must act every sweep"},
+      {"sample: {" + two + ", every: [1, 0]}", "expected integers ≥ 1, got 0"},
+      {"sample: {" + two + ", weights: [1, 2]}", "weights shape a mixture"},
+      {"sample: {" + two + ", combine: mixture, every: [1, 2]}", "every shapes a cycle"},
+      {"sample: {" + two + ", combine: mixture, weights: [1, -1]}", "expected positive numbers"},
+      {"sample: {sampler: []}", "expected a sampler section or a non-empty list of them"},
+      {"analyze: {" + two + "}", "expected a map"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.stage);
+    const auto r = validate_stage(tmp, c.stage);
+    INFO(r.err);
+    CHECK(r.status != 0);
+    CHECK(r.err.find(c.message) != std::string::npos);
+    CHECK(r.err.find("v.yaml:4:") != std::string::npos);  // file and line of the stage
+  }
+  CHECK(validate_stage(tmp, "sample: {" + two + ", combine: mixture, weights: [3, 1]}").status ==
+        0);
+}
+
+TEST_CASE("swendsen_wang refuses the latent space before any sweep") {
+  TempDir tmp;
+  const auto pipeline = tmp.write(
+      "p.yaml",
+      "name: sw\ntarget: {plugin: ising_dual, L: 4, beta: 0.4}\nstages:\n  - sample: {space: "
+      "latent, sampler: {plugin: swendsen_wang}, chains: 4, warmup: 0, sweeps: 2}\n");
+  const auto r =
+      run_cli("run " + pipeline.string() + " --threads 1 --out " + (tmp.path / "run").string());
+  INFO(r.out, r.err);
+  CHECK(r.status != 0);
+  CHECK(r.err.find("swendsen_wang moves the physical configuration x; use space: physical") !=
+        std::string::npos);
 }

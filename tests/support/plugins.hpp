@@ -28,9 +28,10 @@ inline std::pair<const FactoryEntry*, Params> resolve(PluginKind kind, const std
 }
 
 /// A sampler from inline YAML, e.g. "{plugin: hmc, step_size: 0.2}".
-inline std::unique_ptr<Sampler> make_sampler(const std::string& yaml) {
+inline std::unique_ptr<Sampler> make_sampler(const std::string& yaml,
+                                             const SamplerContext& context = {}) {
   auto [entry, params] = resolve(PluginKind::Sampler, yaml);
-  return std::get<SamplerFactory>(entry->factory)(params, SamplerContext{});
+  return std::get<SamplerFactory>(entry->factory)(params, context);
 }
 
 inline std::unique_ptr<Bijector> make_bijector(const std::string& yaml, Index width,

@@ -8,6 +8,7 @@
 #include "config/yaml_document.hpp"
 #include "pipeline/checkpoint.hpp"
 #include "pipeline/flow_builder.hpp"
+#include "plugin/guarded_plugins.hpp"
 #include "report/progress.hpp"
 #include "sampling/sampling_spaces.hpp"
 
@@ -40,10 +41,33 @@ void load_flow_from(RunContext& ctx, const Params& p) {
   restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
 }
 
+namespace {
+
+// The stage's sampler, or its list of samplers combined as its `combine` key says.
+SamplerSchedule sampler_schedule(const RunContext& ctx, const StageSpec& stage) {
+  const SamplerContext context{&unguarded(*ctx.target), stage.params.text("space")};
+  const auto uses = stage.plugins_of("sampler");
+  const auto make = [&](const PluginUse& use) -> std::shared_ptr<Sampler> {
+    return std::get<SamplerFactory>(use.factory->factory)(use.params, context);
+  };
+  if (uses.size() == 1) return SamplerSchedule(make(*uses.front()), uses.front()->factory->name);
+  // Only the sample stage takes a list; check_sample_stage has matched every/weights to it.
+  const Params& p = stage.params;
+  const auto every = p.integers("every");
+  const auto weights = p.reals("weights");
+  std::vector<ScheduledSampler> samplers;
+  for (std::size_t k = 0; k < uses.size(); ++k)
+    samplers.push_back({make(*uses[k]), uses[k]->factory->name, every.empty() ? 1 : every[k],
+                        weights.empty() ? 1.0 : weights[k]});
+  return SamplerSchedule(std::move(samplers), p.text("combine") == "mixture" ? Combination::mixture
+                                                                             : Combination::cycle);
+}
+
+}  // namespace
+
 ChainResult run_sampler_chains(const RunContext& ctx, const StageSpec& stage,
                                const ChainOptions& options) {
-  const PluginUse& use = stage.plugin("sampler");
-  auto sampler = std::get<SamplerFactory>(use.factory->factory)(use.params, SamplerContext{});
+  const SamplerSchedule schedule = sampler_schedule(ctx, stage);
   const bool in_latent = stage.params.text("space") == "latent";
   const LatentSpace latent(*ctx.flow, *ctx.target);
   const PhysicalSpace physical(*ctx.flow, *ctx.target);
@@ -58,7 +82,7 @@ ChainResult run_sampler_chains(const RunContext& ctx, const StageSpec& stage,
     stop_point(ctx, fmt::format("{}: interrupted at sweep {} of {}", options.stream, sweep, total));
     if (progress) progress->update(sweep, sweep < options.warmup ? "sweeps (warm-up)" : "sweeps");
   };
-  ChainResult result = run_chains(space, *sampler, *ctx.target, stoppable);
+  ChainResult result = run_chains(space, schedule, *ctx.target, stoppable);
   if (progress)
     progress->finish(fmt::format("{} sweeps, acceptance {:.3f}", total, result.acceptance));
   return result;

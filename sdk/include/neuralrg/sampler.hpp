@@ -26,10 +26,13 @@ class SamplingSpace {
 
 /// The chains of one chunk. The host initialises every field from propose() and energy().
 struct ChainChunk {
-  Matrix state;         ///< rows = chains, cols = dim.
-  Matrix energy;        ///< rows×1, energy of state.
-  Matrix log_proposal;  ///< rows×1, log proposal density of state (independence samplers).
-  Matrix accepted;      ///< rows×1, fraction of this sweep's moves each chain accepted.
+  Matrix state;   ///< rows = chains, cols = dim.
+  Matrix energy;  ///< rows×1, energy of state.
+  /// rows×1, log proposal density of state. The host keeps it valid whenever an independence
+  /// sampler's sweep starts (recomputing it after other samplers moved the chains), so samplers
+  /// that do not propose from the flow may ignore it.
+  Matrix log_proposal;
+  Matrix accepted;  ///< rows×1, fraction of this sweep's moves each chain accepted.
   /// rows×dim, ∇energy at state, or empty. A gradient sampler may keep it to skip re-evaluating
   /// the gradient where the last trajectory ended (a tenth of a 10-step HMC trajectory); it is
   /// either empty or valid for every row, so a sampler that moves state without it clears it.
@@ -42,12 +45,23 @@ enum class MoveKind {
   /// disagreeing chains mean the warm-up was too short.
   local,
   /// Fresh proposals from the flow, independent of the state: there is no start to forget, so
-  /// disagreeing chains mean the flow misses part of π and the chains stick where it does.
+  /// disagreeing chains mean the flow misses part of π and the chains stick where it does. Such a
+  /// sampler reads ChainChunk::log_proposal and keeps it up to date for the states it accepts.
   independence,
 };
 
-/// What the host tells a sampler factory (reserved for future fields).
-struct SamplerContext {};
+class Target;
+
+/// What the host tells a sampler factory.
+struct SamplerContext {
+  /// The target the chains sample, as its plugin created it. Generic samplers need only the
+  /// SamplingSpace; a sampler shipped with a target (e.g. a cluster algorithm that needs the
+  /// model's couplings) downcasts it to its own type and refuses any other target.
+  const Target* target = nullptr;
+  /// The space the chains will live in ("latent" or "physical"), so a sampler that works in one
+  /// space only can refuse the other before any sweep.
+  std::string_view space;
+};
 
 /// A Markov move over chains in a space the host chooses (the sample stage's `space:` key), so a
 /// sampler works in either space through SamplingSpace. A plugin implements do_sweep() and, if it

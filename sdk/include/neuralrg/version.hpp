@@ -8,7 +8,7 @@
 
 /// Version of the plugin contract (the headers in sdk/include/neuralrg). Bumped whenever a change
 /// would break a compiled plugin; the host refuses plugins built against another value.
-#define NEURALRG_API_VERSION 5
+#define NEURALRG_API_VERSION 6
 
 #define NEURALRG_DETAIL_STR2(x) #x
 #define NEURALRG_DETAIL_STR(x) NEURALRG_DETAIL_STR2(x)

@@ -1,4 +1,6 @@
-#include "coupling_inverse.hpp"
+#include "coupling_power.hpp"
+
+#include <cmath>
 
 #include <complex>
 #include <numbers>
@@ -8,17 +10,18 @@ namespace ising_dual {
 
 using namespace neuralrg;
 
-CouplingInverse::CouplingInverse(int L, double beta, double offset)
-    : L_(L), inverse_eigenvalue_(static_cast<std::size_t>(L) * L) {
+CouplingPower::CouplingPower(int L, double beta, double offset, double power)
+    : L_(L), multiplier_(static_cast<std::size_t>(L) * L) {
   for (int p = 0; p < L; ++p)
     for (int q = 0; q < L; ++q)
-      inverse_eigenvalue_[p * L + q] =
-          static_cast<Scalar>(1.0 / (beta * (2 * std::cos(2 * std::numbers::pi * p / L) +
-                                             2 * std::cos(2 * std::numbers::pi * q / L)) +
-                                     offset));
+      multiplier_[p * L + q] =
+          static_cast<Scalar>(std::pow(beta * (2 * std::cos(2 * std::numbers::pi * p / L) +
+                                               2 * std::cos(2 * std::numbers::pi * q / L)) +
+                                           offset,
+                                       power));
 }
 
-void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {
+void CouplingPower::apply(const ConstMatrixMap& in, MatrixMap out) const {
   // In the build's Scalar, like the rest of the energy.
   using Complex = std::complex<Scalar>;
   const int L = L_;
@@ -43,7 +46,7 @@ void CouplingInverse::apply(const ConstMatrixMap& in, MatrixMap out) const {
     }
     for (int j = 0; j < L; ++j) {
       fft.fwd(line_out.data(), transposed.data() + j * L, L);
-      for (int p = 0; p < L; ++p) line_out[p] *= inverse_eigenvalue_[p * L + j];
+      for (int p = 0; p < L; ++p) line_out[p] *= multiplier_[p * L + j];
       fft.inv(transposed.data() + j * L, line_out.data(), L);
     }
     for (int i = 0; i < L; ++i) {
