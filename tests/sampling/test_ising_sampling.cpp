@@ -146,3 +146,19 @@ TEST_CASE("samplers match enumeration at L = 4, beta critical") {
 TEST_CASE("samplers match enumeration at L = 4, beta 0.3") {
   check_samplers(0.3);
 }
+
+TEST_CASE("swendsen_wang refuses a target other than ising_dual, and the latent space") {
+  struct Other final : Target {
+    std::vector<Index> lattice() const override { return {4, 4}; }
+    Var do_energy(Var x) const override { return x; }
+    std::vector<Observable> observables() const override { return {}; }
+    void do_measure(const Matrix&, Rng&, Matrix&) const override {}
+  } other;
+  CHECK_THROWS_WITH(test::make_sampler("{plugin: swendsen_wang}", {&other, "physical"}),
+                    doctest::Contains("use it with target {plugin: ising_dual"));
+  auto [entry, params] = test::resolve(PluginKind::Target, "{plugin: ising_dual, L: 4, beta: 0.4}");
+  const auto ising = std::get<TargetFactory>(entry->factory)(params, TargetContext{});
+  CHECK_THROWS_WITH(test::make_sampler("{plugin: swendsen_wang}", {&unguarded(*ising), "latent"}),
+                    doctest::Contains("use space: physical (got latent)"));
+  CHECK(test::make_sampler("{plugin: swendsen_wang}", {&unguarded(*ising), "physical"}));
+}
