@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "report/svg_plot.hpp"
+#include "report/thermalization.hpp"
 #include "report/training_summary.hpp"
 #include "sampling/chain_runner.hpp"
 #include "util/atomic_file.hpp"
@@ -180,6 +181,7 @@ void sampling_section(const fs::path& dir, Page& page) {
     }
   a.series.push_back(std::move(s));
   page.add(render(a), "Mean acceptance of the measured sweeps.");
+  for (const auto& f : thermalization_figures(dir)) page.add(f.svg, f.caption);
   page.body +=
       "<table><tr><th>stage</th><th>observable</th><th>mean</th><th>stderr</th>"
       "<th>exact</th><th>τ_int</th><th>acceptance</th><th>ESS/s</th><th>R̂</th></tr>\n";

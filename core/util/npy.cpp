@@ -4,7 +4,9 @@
 
 #include <bit>
 #include <cstring>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 
@@ -84,6 +86,36 @@ void write_npy(const std::filesystem::path& file, const std::vector<std::vector<
 
 void write_npy(const std::filesystem::path& file, const Matrix& m) {
   write_file_atomic(file, npy_bytes(m));
+}
+
+std::optional<std::vector<double>> read_npy_vector(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  constexpr std::size_t kPrefix = 10;
+  if (!in.eof() && in.fail()) return std::nullopt;
+  if (bytes.size() < kPrefix || bytes.compare(0, 8, std::string("\x93NUMPY\x01\x00", 8)) != 0)
+    return std::nullopt;
+  const std::size_t header_length = static_cast<unsigned char>(bytes[8]) |
+                                    static_cast<std::size_t>(static_cast<unsigned char>(bytes[9]))
+                                        << 8;
+  if (bytes.size() < kPrefix + header_length) return std::nullopt;
+  const std::string_view dict(bytes.data() + kPrefix, header_length);
+  const std::string_view shape_key = "'shape': (";
+  const auto shape = dict.find(shape_key);
+  if (dict.find("'descr': '<f8'") == std::string_view::npos ||
+      dict.find("'fortran_order': False") == std::string_view::npos ||
+      shape == std::string_view::npos)
+    return std::nullopt;
+  std::size_t count = 0, pos = shape + shape_key.size();
+  const std::size_t digits = pos;
+  while (pos < dict.size() && dict[pos] >= '0' && dict[pos] <= '9' && count < (1ull << 40))
+    count = count * 10 + static_cast<std::size_t>(dict[pos++] - '0');
+  if (pos == digits || dict.substr(pos, 2) != ",)") return std::nullopt;
+  const std::size_t data = kPrefix + header_length;
+  if (bytes.size() - data != count * sizeof(double)) return std::nullopt;
+  std::vector<double> out(count);
+  if (count) std::memcpy(out.data(), bytes.data() + data, count * sizeof(double));
+  return out;
 }
 
 }  // namespace neuralrg

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,5 +24,10 @@ void write_npy(const std::filesystem::path& file, std::span<const double> data);
 /// Rows of equal length as a 2-D array (rows.size(), length).
 void write_npy(const std::filesystem::path& file, const std::vector<std::vector<double>>& rows);
 void write_npy(const std::filesystem::path& file, const Matrix& m);
+
+/// A 1-D array of little-endian doubles as write_npy writes it (format 1.0, '<f8', shape (n,)).
+/// Anything else — another type, order or shape, a cut-off or missing file — gives nullopt: the
+/// callers (the report) skip what they cannot read rather than fail a finished run.
+std::optional<std::vector<double>> read_npy_vector(const std::filesystem::path& file);
 
 }  // namespace neuralrg

@@ -43,6 +43,8 @@ class Run:
     train_metrics: dict[int, Any]
     #: observables.csv (every sample stage's rows), or None.
     observables: Any
+    #: samplers.csv (each sample stage's samplers: share of moves, acceptance), or None.
+    samplers: Any
     #: Sample stage → observable → per-measurement mean over all chains, shape (M,).
     series: dict[int, dict[str, np.ndarray]]
     #: Sample stage → observable → the same per group of consecutive chains, shape (G, M).
@@ -100,6 +102,7 @@ def read_run(path, pandas: bool = False) -> Run:
         summary=_optional(path / "summary.json", read_json_object),
         train_metrics={i: read_table(p, pd) for i, p in _indexed(path, _METRICS).items()},
         observables=_optional(path / "observables.csv", lambda p: read_table(p, pd)),
+        samplers=_optional(path / "samplers.csv", lambda p: read_table(p, pd)),
         series={i: _read_series(d, groups=False) for i, d in series_dirs.items()},
         series_groups={i: _read_series(d, groups=True) for i, d in series_dirs.items()},
         samples=dict(sorted(samples.items())),

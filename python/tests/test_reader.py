@@ -128,6 +128,10 @@ def test_observables(c: Checks, run_dir: Path, run) -> None:
             "observables.csv: mean is numeric, observable is text")
     c.check(same(table["mean"], [as_float(r[header.index("mean")]) for r in rows]),
             "observables.csv: mean equals the text parsed as float")
+    samplers = run.samplers
+    c.check(samplers is not None and set(samplers.stage) == set(table.stage)
+            and bool(((samplers.acceptance >= 0) & (samplers.acceptance <= 1)).all()),
+            "samplers.csv: a row for every sample stage, acceptances in [0, 1]")
     if not run.series:
         c.skip("no series/ directory: series not compared with observables.csv")
     for stage, observables in run.series.items():

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <iterator>
 
+#include <algorithm>
+
+#include "report/thermalization.hpp"
 #include "support/cli.hpp"
 #include "util/csv.hpp"
 
@@ -171,4 +174,41 @@ TEST_CASE("swendsen_wang refuses the latent space before any sweep") {
   CHECK(r.status != 0);
   CHECK(r.err.find("swendsen_wang moves the physical configuration x; use space: physical") !=
         std::string::npos);
+}
+
+TEST_CASE("the report traces each observable against sweeps and seconds, from the stored series") {
+  TempDir tmp;
+  const auto pipeline = tmp.write("p.yaml", R"(name: trace
+seed: 2
+target: {plugin: ising_dual, L: 4, beta: 0.4}
+stages:
+  - sample: {space: physical, sampler: {plugin: hmc, leapfrog: 2}, init: zero, chains: 8, warmup: 2, measure_every: 2, sweeps: 8}
+  - report: {}
+)");
+  const auto r =
+      run_cli("run " + pipeline.string() + " --threads 1 --out " + (tmp.path / "run").string());
+  INFO(r.out, r.err);
+  REQUIRE(r.status == 0);
+  const auto observables = neuralrg::report::read_traces(tmp.path / "run");
+  REQUIRE(observables.size() == 3);
+  const auto means = read_csv(tmp.path / "run/observables.csv").numbers("mean");
+  for (std::size_t k = 0; k < 3; ++k) {
+    INFO(observables[k].observable);
+    REQUIRE(observables[k].traces.size() == 1);
+    const auto& trace = observables[k].traces[0];
+    CHECK(trace.label == "stage 0: hmc (physical)");
+    // Measured after sweeps 3, 5, 7 and 9 (2 warm-up sweeps, then every second sweep).
+    CHECK(trace.sweeps == std::vector<double>{3, 5, 7, 9});
+    REQUIRE(trace.seconds.size() == 4);
+    CHECK(std::is_sorted(trace.seconds.begin(), trace.seconds.end()));
+    // The recorded series is what the estimate is the mean of.
+    double sum = 0;
+    for (const double v : trace.values) sum += v;
+    CHECK(sum / 4 == doctest::Approx(means[k]).epsilon(1e-9));
+  }
+  CHECK(observables[1].exact.has_value());  // energy per bond: Kaufman at any L
+  std::ifstream report(tmp.path / "run/report.html");
+  const std::string html((std::istreambuf_iterator<char>(report)), {});
+  CHECK(html.find("seconds of sampling") != std::string::npos);
+  CHECK(html.find("how many moves each sampler needs to forget its start") != std::string::npos);
 }
