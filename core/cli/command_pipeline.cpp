@@ -190,7 +190,8 @@ int run_pipeline(const GlobalOptions& global, const PipelineOptions& options) {
     std::optional<RunRecord> record;
     if (world.is_root())
       record.emplace(context.dir, spec,
-                     Invocation{global.command_line, options.overrides, world.size()});
+                     Invocation{global.command_line, options.overrides, world.size()},
+                     context.target->lattice());
     install_stop_handlers();
     try {
       run_stages(context, resuming);

@@ -64,10 +64,12 @@ std::string_view source_revision() {
   return NEURALRG_SOURCE_REVISION;
 }
 
-RunRecord::RunRecord(fs::path dir, const PipelineSpec& spec, const Invocation& invocation)
+RunRecord::RunRecord(fs::path dir, const PipelineSpec& spec, const Invocation& invocation,
+                     const std::vector<Index>& lattice)
     : file_(std::move(dir) / "run.json") {
   record_["format"] = 1;
   record_["config"] = to_json(spec.resolved);  // the latest: a resume may change it
+  record_["lattice"] = lattice;
   // A resume may run another build than the first session: each session names its own.
   Json session;
   session["version"] = NEURALRG_VERSION_STRING;

@@ -23,8 +23,10 @@ struct Invocation {
 /// Earlier sessions left "running" (their process was killed) are marked "aborted".
 class RunRecord {
  public:
-  /// Adds a "running" session (creating run.json when absent or unreadable) and writes it.
-  RunRecord(std::filesystem::path dir, const PipelineSpec& spec, const Invocation& invocation);
+  /// Adds a "running" session (creating run.json when absent or unreadable) and writes it, with
+  /// the target's lattice (what comparisons across lattice sizes plot against).
+  RunRecord(std::filesystem::path dir, const PipelineSpec& spec, const Invocation& invocation,
+            const std::vector<Index>& lattice);
   /// Records how the session ended: "completed", "stopped" or "failed". A failure to write is
   /// a warning: this runs while the run's own error or stop is being reported.
   void finish(std::string_view status) noexcept;

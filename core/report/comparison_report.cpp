@@ -9,6 +9,7 @@
 
 #include "report/comparison_groups.hpp"
 #include "report/run_report.hpp"
+#include "report/sampler_efficiency.hpp"
 #include "report/svg_plot.hpp"
 #include "report/training_summary.hpp"
 #include "util/atomic_file.hpp"
@@ -329,6 +330,21 @@ std::vector<RunNumbers> run_numbers(const std::vector<VariantRow>& variants, con
   return out;
 }
 
+// Independent samples per second of each run's sample stages, training included, against lattice
+// size: which sampler to pick (efficiency.csv has the numbers).
+void efficiency_section(const fs::path& run_dir, const std::vector<VariantRow>& variants,
+                        Figures& out) {
+  const auto rows = efficiency_rows(variants);
+  if (rows.empty()) return;
+  write_file_atomic(run_dir / "efficiency.csv", efficiency_csv(rows));
+  out.body += fmt::format(
+      "<h2>Sampler efficiency</h2>\n<p>Per run and sample stage: the slowest observable's τ_int "
+      "and ESS per second of sampling, and the seconds to {:.0e} effective samples, with the "
+      "run's training time added for samplers that use the flow.</p>\n{}",
+      kEffectiveSamplesGoal, efficiency_table_html(rows));
+  for (const auto& f : efficiency_figures(rows)) out.add(f.svg, f.caption);
+}
+
 }  // namespace
 
 int write_comparison(const fs::path& run_dir, const std::string& title,
@@ -352,6 +368,7 @@ int write_comparison(const fs::path& run_dir, const std::string& title,
                 "legend gives each variant's parameter count.");
   }
   sampling_figures(variants, sum, figures);
+  efficiency_section(run_dir, variants, figures);
   write_file_atomic(run_dir / "comparison.html", html_page(title + ": comparison", figures.body));
   return figures.count;
 }

@@ -39,7 +39,7 @@ Frame frame_of(const LinePlot& plot, int width, int height) {
   const bool categorical = !plot.x_categories.empty();
   auto [xlo, xhi] = categorical
                         ? std::pair{-0.5, static_cast<double>(plot.x_categories.size()) - 0.5}
-                        : padded_range(xs, false);
+                        : padded_range(xs, plot.log_x);
   auto [ylo, yhi] = padded_range(ys, plot.log_y);
   bool has_legend = false;
   for (const auto& series : plot.series) has_legend |= !series.label.empty();
@@ -48,7 +48,7 @@ Frame frame_of(const LinePlot& plot, int width, int height) {
     yhi = plot.log_y ? yhi * std::pow(yhi / ylo, 0.3) : yhi + 0.3 * (yhi - ylo);
   if (plot.y_min) ylo = *plot.y_min;
   if (plot.y_max) yhi = *plot.y_max;
-  return {width, height, Axis{xlo, xhi, kLeft, width - kRight},
+  return {width, height, Axis{xlo, xhi, kLeft, width - kRight, plot.log_x && !categorical},
           Axis{ylo, yhi, height - kBottom, kTop, plot.log_y}};
 }
 
@@ -71,7 +71,8 @@ std::string axes(const LinePlot& plot, const Frame& f) {
     for (std::size_t i = 0; i < plot.x_categories.size(); ++i)
       xt.emplace_back(static_cast<double>(i), plot.x_categories[i]);
   else
-    for (double t : nice_ticks(f.x.lo, f.x.hi, 6)) xt.emplace_back(t, tick_text(t));
+    for (double t : plot.log_x ? log_ticks(f.x.lo, f.x.hi) : nice_ticks(f.x.lo, f.x.hi, 6))
+      xt.emplace_back(t, tick_text(t));
   for (const auto& [t, text] : xt) {
     const double px = f.x.to_pixel(t);
     out += fmt::format(
@@ -108,7 +109,7 @@ std::string references(const LinePlot& plot, const Frame& f, Legend& legend) {
 std::string points(const Series& s, const char* c, const Frame& f) {
   std::string out;
   for (std::size_t i = 0; i < s.x.size(); ++i) {
-    if (!f.y.valid(s.y[i]) || !std::isfinite(s.x[i])) continue;
+    if (!f.y.valid(s.y[i]) || !f.x.valid(s.x[i])) continue;
     const double px = f.x.to_pixel(s.x[i]), py = f.y.to_pixel(s.y[i]);
     if (i < s.error.size() && s.error[i] > 0) {
       const double e = s.error[i];
@@ -130,7 +131,7 @@ std::string line(const Series& s, const char* c, const Frame& f) {
   // Long series are thinned to at most ~2 points per pixel column.
   const std::size_t stride = std::max<std::size_t>(1, s.x.size() / (2 * (f.width - 88)));
   for (std::size_t i = 0; i < s.x.size(); i += stride) {
-    if (!f.y.valid(s.y[i]) || !std::isfinite(s.x[i])) {
+    if (!f.y.valid(s.y[i]) || !f.x.valid(s.x[i])) {
       pen_down = false;
       continue;
     }

@@ -31,6 +31,7 @@ struct LinePlot {
   /// Category names: x values are indices into this list and label the ticks.
   std::vector<std::string> x_categories;
   std::optional<double> y_min, y_max;  ///< Fixed y range (data outside is clipped).
+  bool log_x = false;                  ///< Logarithmic x axis (numeric x only).
 };
 
 struct HeatMap {
