@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "pipeline/pipeline_spec.hpp"
 
@@ -42,6 +43,14 @@ void check_sample_stage(const StageSpec& stage) {
   for (const double w : weights)
     if (!(w > 0) || !std::isfinite(w))
       throw p.error("weights", fmt::format("expected positive numbers, got {}", w));
+  const bool from_file = p.text("init") == "file";
+  const std::string& file = p.text("init_file");
+  if (from_file && file.empty())
+    throw p.error("init", "init: file needs init_file: PATH (a .npy array of configurations)");
+  if (!from_file && !file.empty())
+    throw p.error("init_file", "init_file is read only with init: file");
+  if (from_file && !std::filesystem::is_regular_file(file))
+    throw p.error("init_file", fmt::format("{} is not a file", file));
 }
 
 StageKind train_stage() {
@@ -104,10 +113,14 @@ StageKind sample_stage() {
            "Where the chains live: latent z with U(z) = E(g(z)) − ln|det ∂g/∂z| through the flow, "
            "or physical x with E(x).");
   s.integer("chains", 512, "Independent chains.").range(1, std::nullopt);
-  s.choice("init", "flow", {"flow", "prior", "zero"},
+  s.choice("init", "flow", {"flow", "prior", "zero", "file"},
            "Where the chains start, as configurations x: flow samples (near equilibrium), draws "
-           "of the prior taken as x (a hot start), or x = 0 (a cold start). Latent chains start at "
-           "z = g⁻¹(x), so both spaces can start from the same x (the letter's Fig. 3b).");
+           "of the prior taken as x (a hot start), x = 0 (a cold start), or the rows of "
+           "init_file. Latent chains start at z = g⁻¹(x), so both spaces can start from the same "
+           "x (the letter's Fig. 3b).");
+  s.text("init_file", "",
+         "init: file — a .npy array of configurations (rows × sites, e.g. another run's "
+         "samples-stage<i>.npy); chain c starts at row c mod rows.");
   s.integer("warmup", 100, "Sweeps discarded before measuring (adaptation happens here).")
       .range(0, std::nullopt);
   s.integer("sweeps", 100, "Measured sweeps.").range(1, std::nullopt);

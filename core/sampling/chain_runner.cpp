@@ -70,7 +70,7 @@ std::vector<ChainChunk> initial_chunks(const ChainSpace& space, const ChainOptio
     chunk.accepted.setZero(rows_of(o, c), 1);
     if (o.start) {
       Matrix x(rows_of(o, c), space.dim());
-      o.start(rng, x);
+      o.start(rng, c * o.chunk, x);
       space.from_physical(x, chunk.state);
       space.proposal_log_density(chunk.state, chunk.log_proposal);
     } else {

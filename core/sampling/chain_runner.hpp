@@ -27,9 +27,10 @@ struct ChainOptions {
   std::function<void(long long sweep)> before_sweep;
   /// The ranks the chunks of chains are spread over; every rank gets the same ChainResult.
   const Communicator* comm = &Communicator::self();
-  /// Fills x (a chunk's chains × sites) with the chains' starting configurations, from the chunk's
-  /// own random stream; empty: every chain starts from a fresh proposal of the space (the flow).
-  std::function<void(Rng& rng, Matrix& x)> start;
+  /// Fills x (a chunk's chains × sites, its first row chain `first_chain`) with the chains'
+  /// starting configurations, from the chunk's own random stream; empty: every chain starts from
+  /// a fresh proposal of the space (the flow).
+  std::function<void(Rng& rng, Index first_chain, Matrix& x)> start;
   /// Whether ChainResult::final_x is wanted (on several ranks: sent to rank 0 chunk by chunk).
   bool keep_final_states = true;
 };

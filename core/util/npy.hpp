@@ -30,4 +30,9 @@ void write_npy(const std::filesystem::path& file, const Matrix& m);
 /// callers (the report) skip what they cannot read rather than fail a finished run.
 std::optional<std::vector<double>> read_npy_vector(const std::filesystem::path& file);
 
+/// A 2-D array of little-endian float64 or float32 in either order (what write_npy(Matrix)
+/// writes, and what numpy.save writes for a float array), as a Matrix. Throws std::runtime_error
+/// naming the file and what it found when the file is not such an array or is cut off.
+Matrix read_npy_matrix(const std::filesystem::path& file);
+
 }  // namespace neuralrg

@@ -11,6 +11,7 @@
 #include "report/thermalization.hpp"
 #include "support/cli.hpp"
 #include "util/csv.hpp"
+#include "util/npy.hpp"
 
 using neuralrg::read_csv;
 using neuralrg::test::run_cli;
@@ -211,4 +212,52 @@ stages:
   const std::string html((std::istreambuf_iterator<char>(report)), {});
   CHECK(html.find("seconds of sampling") != std::string::npos);
   CHECK(html.find("how many moves each sampler needs to forget its start") != std::string::npos);
+}
+
+TEST_CASE("init: file starts chain c at row c mod rows of a .npy array, checked before any sweep") {
+  TempDir tmp;
+  neuralrg::Matrix start(3, 16);
+  for (neuralrg::Index r = 0; r < 3; ++r) start.row(r).setConstant(neuralrg::Scalar(0.5 * r));
+  neuralrg::write_npy(tmp.path / "start.npy", start);
+  const auto pipeline = [&](const std::string& init) {
+    return tmp.write("p.yaml",
+                     "name: file\nseed: 2\ntarget: {plugin: ising_dual, L: 4, beta: 0.4}\n"
+                     "stages:\n  - sample: {space: physical, " +
+                         init +
+                         ", sampler: {plugin: metropolis, mode: random_walk, step_size: 1e-9}, "
+                         "chains: 8, warmup: 0, sweeps: 1, save_samples: true}\n");
+  };
+  const auto r = run_cli(
+      "run " + pipeline("init: file, init_file: " + (tmp.path / "start.npy").string()).string() +
+      " --threads 1 --out " + (tmp.path / "run").string());
+  INFO(r.out, r.err);
+  REQUIRE(r.status == 0);
+  const neuralrg::Matrix end = neuralrg::read_npy_matrix(tmp.path / "run/samples-stage0.npy");
+  REQUIRE(end.rows() == 8);
+  for (neuralrg::Index c = 0; c < 8; ++c) {
+    INFO(c);
+    CHECK((end.row(c).array() - start((c % 3), 0)).abs().maxCoeff() < 1e-6);
+  }
+  const struct {
+    std::string init, message;
+  } bad[] = {
+      {"init: file", "init: file needs init_file: PATH"},
+      {"init_file: " + (tmp.path / "start.npy").string(), "init_file is read only with init: file"},
+      {"init: file, init_file: " + (tmp.path / "nope.npy").string(), "nope.npy is not a file"},
+  };
+  for (const auto& b : bad) {
+    INFO(b.init);
+    const auto v = run_cli("validate " + pipeline(b.init).string());
+    CHECK(v.status != 0);
+    CHECK(v.err.find(b.message) != std::string::npos);
+  }
+  // The wrong number of sites is found when the stage starts, naming the key.
+  neuralrg::write_npy(tmp.path / "small.npy", neuralrg::Matrix::Zero(2, 4));
+  const auto wrong = run_cli(
+      "run " + pipeline("init: file, init_file: " + (tmp.path / "small.npy").string()).string() +
+      " --threads 1 --out " + (tmp.path / "run2").string());
+  CHECK(wrong.status != 0);
+  CHECK(wrong.err.find("init_file") != std::string::npos);
+  CHECK(wrong.err.find("holds 2 configurations of 4 sites; this target needs at least one of 16 "
+                       "sites") != std::string::npos);
 }

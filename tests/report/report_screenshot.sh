@@ -28,8 +28,9 @@ stages:
   - report: {}
 YAML
 "$build/bin/neuralrg" run "$work/all-stages.yaml" --out "$work/run" >"$work/log" 2>&1 || { cat "$work/log"; exit 1; }
-# 3 training figures, 3 observables + acceptance, 4 response + 2 MI maps + moments + 2 grids.
-expected=16
+# 3 training figures, 3 observables + acceptance, each observable against sweeps and seconds,
+# 4 response + 2 MI maps + moments + 2 grids.
+expected=22
 flags=(--headless --disable-gpu --no-first-run)
 [[ $(id -u) -eq 0 ]] && flags+=(--no-sandbox)
 rendered=$(timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/run/report.html" 2>/dev/null |

@@ -72,7 +72,7 @@ TEST_CASE("run_chains starts every chain at the configuration it is given, in ei
     o.chunk = 4;
     o.warmup = 0;
     o.sweeps = 1;
-    o.start = [](Rng& rng, Matrix& x) {
+    o.start = [](Rng& rng, Index, Matrix& x) {
       for (Index r = 0; r < x.rows(); ++r) x.row(r).setConstant(Scalar(rng.uniform() - 0.5));
     };
     Stay stay;

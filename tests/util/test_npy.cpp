@@ -75,3 +75,46 @@ TEST_CASE("read_npy_vector reads what write_npy writes and nothing else") {
   CHECK_FALSE(read_npy_vector(dir / "long.npy"));
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("read_npy_matrix reads both orders and precisions, and names what it cannot read") {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("neuralrg-npym-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  Matrix m(2, 3);
+  m << 1, 2, 3, 4, 5, 6;
+  write_npy(dir / "fortran.npy", m);  // column-major, as the sample stage saves chains
+  CHECK(read_npy_matrix(dir / "fortran.npy") == m);
+  const std::vector<double> c_order{1, 2, 3, 4, 5, 6};
+  std::ofstream(dir / "c.npy", std::ios::binary) << npy_bytes(c_order, {2, 3});
+  CHECK(read_npy_matrix(dir / "c.npy") == m);
+  // float32 as numpy.save writes a float32 array: the same header with '<f4' and 4-byte values.
+  std::string f4 = npy_bytes(c_order, {2, 3});
+  f4.replace(f4.find("<f8"), 3, "<f4");
+  const std::size_t data = f4.size() - c_order.size() * 8;
+  f4.resize(data);
+  for (const double v : c_order) {
+    const float x = static_cast<float>(v);
+    f4.append(reinterpret_cast<const char*>(&x), sizeof x);
+  }
+  std::ofstream(dir / "f4.npy", std::ios::binary) << f4;
+  CHECK(read_npy_matrix(dir / "f4.npy") == m);
+  write_npy(dir / "vector.npy", c_order);
+  CHECK_THROWS_WITH(read_npy_matrix(dir / "vector.npy"), doctest::Contains("found 1 dimensions"));
+  std::ofstream(dir / "cut.npy", std::ios::binary) << f4.substr(0, f4.size() - 1);
+  CHECK_THROWS_WITH(read_npy_matrix(dir / "cut.npy"),
+                    doctest::Contains("another format or a cut-off file"));
+  CHECK_THROWS_WITH(read_npy_matrix(dir / "missing.npy"), doctest::Contains("cannot read"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a .npy shape whose element count overflows is refused, not allocated") {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("neuralrg-npy-wrap-" + std::to_string(::getpid()) + ".npy");
+  // 2⁴⁰ × 2²⁴ elements wrap to 0 in 64 bits, which a header-only file would "hold".
+  std::string bytes = npy_bytes(std::vector<double>{}, {0, 0});
+  bytes.replace(bytes.find("(0, 0)"), 6, "(1099511627776, 16777216)");
+  bytes.erase(bytes.rfind('\n') - 19, 19);  // the header keeps its length: less padding
+  std::ofstream(file, std::ios::binary) << bytes;
+  CHECK_THROWS_WITH(read_npy_matrix(file), doctest::Contains("another format or a cut-off file"));
+  std::filesystem::remove(file);
+}

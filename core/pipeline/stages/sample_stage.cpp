@@ -82,17 +82,41 @@ void write_sampler_rows(const fs::path& dir, std::size_t index, const ChainResul
                      index, rows);
 }
 
+// The configurations of init_file (chains × sites; chain c takes row c mod rows), checked against
+// the lattice before any chain starts.
+Matrix start_configurations(const RunContext& ctx, const Params& p) {
+  Matrix x;
+  try {
+    x = read_npy_matrix(p.text("init_file"));
+  } catch (const std::runtime_error& e) {
+    throw p.error("init_file", e.what());
+  }
+  const Index sites = ctx.flow->sites();
+  if (x.cols() != sites || x.rows() == 0)
+    throw p.error("init_file", fmt::format("{} holds {} configurations of {} sites; this target "
+                                           "needs at least one of {} sites",
+                                           p.text("init_file"), x.rows(), x.cols(), sites));
+  if (!x.allFinite())
+    throw p.error("init_file", fmt::format("{} holds non-finite values", p.text("init_file")));
+  return x;
+}
+
 // The starting configurations `init:` asks for; empty for flow samples (the space's proposals).
 // ctx.flow is read when the chains start, after flow_from has put another run's flow in place.
-std::function<void(Rng&, Matrix&)> chain_start(const RunContext& ctx, const std::string& init) {
-  if (init == "zero") return [](Rng&, Matrix& x) { x.setZero(); };
+std::function<void(Rng&, Index, Matrix&)> chain_start(const RunContext& ctx, const Params& p) {
+  const std::string& init = p.text("init");
+  if (init == "zero") return [](Rng&, Index, Matrix& x) { x.setZero(); };
   if (init == "prior")
-    return [&ctx](Rng& rng, Matrix& x) {
+    return [&ctx](Rng& rng, Index, Matrix& x) {
       Tape tape;
       tape.freeze_parameters(true);
       Var eps = tape.filled(x.rows(), x.cols(), 0);
       ctx.flow->prior().noise(rng, eps.value());
       x = ctx.flow->prior().reparameterize(eps).value();
+    };
+  if (init == "file")
+    return [start = start_configurations(ctx, p)](Rng&, Index first, Matrix& x) {
+      for (Index r = 0; r < x.rows(); ++r) x.row(r) = start.row((first + r) % start.rows());
     };
   return {};
 }
@@ -154,7 +178,7 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   options.seed = ctx.spec.seed;
   options.stream = fmt::format("sample{}", index);
   options.keep_final_states = p.boolean("save_samples");
-  options.start = chain_start(ctx, p.text("init"));
+  options.start = chain_start(ctx, p);
 
   fmt::print("stage {} (sample): {} in {} space, {} chains, {} + {} sweeps\n", index, names,
              space_name, options.chains, options.warmup, options.sweeps);
