@@ -2,8 +2,12 @@
 
 #include <boost/math/special_functions/erf.hpp>
 
+#include <unsupported/Eigen/FFT>
+
 #include <algorithm>
 #include <cmath>
+#include <complex>
+#include <limits>
 
 #include "analysis/time_series.hpp"
 
@@ -35,7 +39,110 @@ bool all_finite(const std::vector<std::vector<double>>& sequences) {
   });
 }
 
+// Each sequence as its two halves (the middle value of an odd length dropped), as split-R̂ does.
+std::vector<std::vector<double>> split(const std::vector<std::vector<double>>& sequences) {
+  std::vector<std::vector<double>> out;
+  for (const auto& s : sequences) {
+    const auto half = static_cast<std::ptrdiff_t>(s.size() / 2);
+    out.emplace_back(s.begin(), s.begin() + half);
+    out.emplace_back(s.end() - half, s.end());
+  }
+  return out;
+}
+
+// Biased autocovariance of s at lags 0 … n−1 (divided by n), by FFT: O(n log n) for long series.
+std::vector<double> autocovariance(const std::vector<double>& s) {
+  const std::size_t n = s.size();
+  std::size_t size = 1;
+  while (size < 2 * n) size *= 2;  // zero-padded: no wrap-around
+  double m = 0;
+  for (const double v : s) m += v / static_cast<double>(n);
+  std::vector<double> centred(size, 0.0);
+  for (std::size_t i = 0; i < n; ++i) centred[i] = s[i] - m;
+  Eigen::FFT<double> fft;
+  std::vector<std::complex<double>> spectrum;
+  fft.fwd(spectrum, centred);
+  for (auto& c : spectrum) c = std::norm(c);
+  std::vector<double> acov;
+  fft.inv(acov, spectrum);
+  acov.resize(n);
+  for (double& a : acov) a /= static_cast<double>(n);
+  return acov;
+}
+
+// The quantile q of the pooled values (linear interpolation between order statistics).
+double pooled_quantile(const std::vector<std::vector<double>>& sequences, double q) {
+  std::vector<double> pooled;
+  for (const auto& s : sequences) pooled.insert(pooled.end(), s.begin(), s.end());
+  std::sort(pooled.begin(), pooled.end());
+  const double position = q * static_cast<double>(pooled.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, pooled.size() - 1);
+  return pooled[below] + (position - static_cast<double>(below)) * (pooled[above] - pooled[below]);
+}
+
+std::vector<std::vector<double>> indicator(const std::vector<std::vector<double>>& sequences,
+                                           double threshold, bool below) {
+  auto out = sequences;
+  for (auto& s : out)
+    for (double& v : s) v = (below ? v <= threshold : v >= threshold) ? 1.0 : 0.0;
+  return out;
+}
+
 }  // namespace
+
+double effective_sample_size(const std::vector<std::vector<double>>& sequences) {
+  const std::size_t m = sequences.size(), n = m ? sequences[0].size() : 0;
+  if (m < 2 || n < 4 || !all_finite(sequences) ||
+      std::any_of(sequences.begin(), sequences.end(), [&](const auto& s) { return s.size() != n; }))
+    return std::nan("");
+  std::vector<std::vector<double>> acov;
+  double within = 0, mean_of_means = 0;
+  std::vector<double> means;
+  for (const auto& s : sequences) {
+    acov.push_back(autocovariance(s));
+    within += acov.back()[0] * static_cast<double>(n) / static_cast<double>(n - 1) /
+              static_cast<double>(m);
+    double mean = 0;
+    for (const double v : s) mean += v / static_cast<double>(n);
+    means.push_back(mean);
+    mean_of_means += mean / static_cast<double>(m);
+  }
+  double between = 0;  // B / n
+  for (const double mean : means)
+    between += (mean - mean_of_means) * (mean - mean_of_means) / static_cast<double>(m - 1);
+  const double var_plus = within * static_cast<double>(n - 1) / static_cast<double>(n) + between;
+  const double total = static_cast<double>(m * n);
+  if (!(var_plus > 0)) return std::nan("");  // constant sequences: nothing to estimate
+  const auto rho = [&](std::size_t t) {
+    double acov_mean = 0;
+    for (const auto& a : acov) acov_mean += a[t] / static_cast<double>(m);
+    return 1 - (within - acov_mean) / var_plus;
+  };
+  // Geyer: sums of adjacent pairs, while positive, made monotone.
+  double tau = -1, previous = std::numeric_limits<double>::infinity();
+  for (std::size_t t = 0; t + 1 < n; t += 2) {
+    double pair = rho(t) + rho(t + 1);
+    if (pair <= 0) break;
+    pair = std::min(pair, previous);
+    tau += 2 * pair;
+    previous = pair;
+  }
+  return std::min(total / tau, total * std::log10(total));
+}
+
+double bulk_effective_sample_size(const std::vector<std::vector<double>>& sequences) {
+  if (!all_finite(sequences)) return std::nan("");
+  return effective_sample_size(split(rank_normal_scores(sequences)));
+}
+
+double tail_effective_sample_size(const std::vector<std::vector<double>>& sequences) {
+  if (!all_finite(sequences) || sequences.empty() || sequences[0].empty()) return std::nan("");
+  const auto halves = split(sequences);
+  return std::min(
+      effective_sample_size(indicator(halves, pooled_quantile(sequences, 0.05), true)),
+      effective_sample_size(indicator(halves, pooled_quantile(sequences, 0.95), false)));
+}
 
 std::vector<std::vector<double>> rank_normal_scores(
     const std::vector<std::vector<double>>& sequences) {

@@ -37,7 +37,8 @@ Json training_json(const CsvTable& metrics) {
 
 Json observable_json(const CsvTable& t, std::size_t row) {
   Json o;
-  for (const char* column : {"mean", "stderr", "tau_int", "r_hat", "ess_per_second", "exact"}) {
+  for (const char* column :
+       {"mean", "stderr", "tau_int", "r_hat", "ess_per_second", "exact", "ess_bulk", "ess_tail"}) {
     const auto c = t.column(column);
     o[column] = c ? t.numbers(column)[row] : std::nan("");
   }

@@ -124,10 +124,13 @@ class SeriesRecorder {
     const double ess_from_tau =
         static_cast<double>(o_.chains) * static_cast<double>(series_[k].size()) / (2 * e.tau_int);
     const double shrink = e.stderr_ > 0 ? series_error / e.stderr_ : 1.0;
+    const double chains_per_group = static_cast<double>(o_.chains) / static_cast<double>(groups_);
     return {name,
             e,
             ess_from_tau * shrink * shrink,
             rank_normalized_r_hat(group_series_[k]),
+            bulk_effective_sample_size(group_series_[k]) * chains_per_group,
+            tail_effective_sample_size(group_series_[k]) * chains_per_group,
             series_[k],
             group_series_[k]};
   }

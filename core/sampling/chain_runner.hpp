@@ -47,6 +47,10 @@ struct ObservableResult {
   /// kRHatGroups groups of consecutive chains: > 1.05 means the groups disagree in location or
   /// spread, or drift, so the error bar cannot be trusted.
   double r_hat;
+  /// Bulk- and tail-ESS (Vehtari et al. 2021) of the groups' time series, times the chains per
+  /// group: in chains' samples like effective_samples. Tail-ESS concerns the 5 % and 95 %
+  /// quantiles of a group's average, not of one chain's values.
+  double bulk_ess, tail_ess;
   /// The measurements the estimates come from, for analysis with other tools: the average over
   /// all chains per measurement, and the same per group (groups × measurements).
   std::vector<double> series;

@@ -63,3 +63,38 @@ TEST_CASE(
   CHECK(std::isnan(rank_normalized_r_hat({{1, 2, 3, 4}})));
   CHECK(std::isnan(rank_normalized_r_hat({{1, 2, NAN, 4}, {1, 2, 3, 4}})));
 }
+
+TEST_CASE("ESS, bulk-ESS and tail-ESS equal the reference on AR(1) sequences") {
+  // The reference's sequences: x_t = 0.8 x_{t−1} + sin(7.3 t + 1.1 k), x_{−1} = 0.5 k.
+  std::vector<std::vector<double>> ar(4);
+  for (int k = 0; k < 4; ++k) {
+    double x = 0.5 * k;
+    for (int t = 0; t < 40; ++t) ar[k].push_back(x = 0.8 * x + std::sin(7.3 * t + 1.1 * k));
+  }
+  CHECK(effective_sample_size(ar) == doctest::Approx(81.4735379733629).epsilon(1e-9));
+  CHECK(bulk_effective_sample_size(ar) == doctest::Approx(89.10796475041737).epsilon(1e-9));
+  CHECK(tail_effective_sample_size(ar) == doctest::Approx(62.16957265993064).epsilon(1e-9));
+}
+
+TEST_CASE("bulk-ESS: the draw count for independent draws, (1 − ρ)/(1 + ρ) of it for AR(1)") {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  std::vector<std::vector<double>> iid(8, std::vector<double>(4000)), ar = iid;
+  for (std::size_t k = 0; k < 8; ++k) {
+    double x = 0;
+    for (std::size_t t = 0; t < 4000; ++t) {
+      iid[k][t] = normal(rng);
+      ar[k][t] = x = 0.9 * x + std::sqrt(1 - 0.81) * normal(rng);
+    }
+  }
+  const double draws = 8 * 4000;
+  CHECK(bulk_effective_sample_size(iid) == doctest::Approx(draws).epsilon(0.1));
+  CHECK(tail_effective_sample_size(iid) == doctest::Approx(draws).epsilon(0.15));
+  CHECK(bulk_effective_sample_size(ar) == doctest::Approx(draws * 0.1 / 1.9).epsilon(0.2));
+  // Chains stuck in different places: far fewer effective draws than the sequences' own
+  // autocorrelation would suggest.
+  for (std::size_t k = 0; k < 4; ++k)
+    for (double& v : iid[k]) v += 3;
+  CHECK(bulk_effective_sample_size(iid) < 0.01 * draws);
+  CHECK(std::isnan(effective_sample_size({{1, 2, 3, 4}})));  // one sequence
+}

@@ -163,7 +163,7 @@ TEST_CASE("a sample stage reuses a trained flow from another run (flow_from)") {
   REQUIRE(r.status == 0);
   const std::string table = read_text(tmp.path / "sampled/observables.csv");
   CHECK(table.rfind("stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,seconds,"
-                    "ess_per_second,exact,r_hat\n",
+                    "ess_per_second,exact,r_hat,ess_bulk,ess_tail\n",
                     0) == 0);
   CHECK(table.find("0,hmc,latent,structure_factor,") != std::string::npos);
   std::string missing = sampling;

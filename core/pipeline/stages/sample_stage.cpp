@@ -127,18 +127,18 @@ void write_results(const RunContext& ctx, std::size_t index, const ChainOptions&
   const std::string& space = ctx.spec.stages[index].params.text("space");
   const std::string header =
       "stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,"
-      "seconds,ess_per_second,exact,r_hat";
+      "seconds,ess_per_second,exact,r_hat,ess_bulk,ess_tail";
   std::string rows;
   const auto declared = ctx.target->observables();
   for (std::size_t k = 0; k < r.observables.size(); ++k) {
     const auto& o = r.observables[k];
     const auto exact = declared[k].exact;
-    rows +=
-        fmt::format("{},{},{},{},{:.12g},{:.6g},{:.4g},{:.4f},{},{:.3f},{:.6g},{},{:.4f}\n", index,
-                    sampler_names(r.samplers), space, o.name, o.estimate.mean, o.estimate.stderr_,
-                    o.estimate.tau_int, r.acceptance, r.measurements * options.chains, r.seconds,
-                    o.effective_samples / std::max(r.seconds, 1e-9),
-                    exact ? fmt::format("{:.12g}", *exact) : std::string(), o.r_hat);
+    rows += fmt::format(
+        "{},{},{},{},{:.12g},{:.6g},{:.4g},{:.4f},{},{:.3f},{:.6g},{},{:.4f},{:.5g},{:.5g}\n",
+        index, sampler_names(r.samplers), space, o.name, o.estimate.mean, o.estimate.stderr_,
+        o.estimate.tau_int, r.acceptance, r.measurements * options.chains, r.seconds,
+        o.effective_samples / std::max(r.seconds, 1e-9),
+        exact ? fmt::format("{:.12g}", *exact) : std::string(), o.r_hat, o.bulk_ess, o.tail_ess);
     fmt::print("  {:<18} {:.6f} ± {:.6f}  (τ_int {:.2f}, acceptance {:.3f}, R̂ {:.3f})\n", o.name,
                o.estimate.mean, o.estimate.stderr_, o.estimate.tau_int, r.acceptance, o.r_hat);
     if (o.r_hat > kRHatWarning)
