@@ -122,9 +122,8 @@ std::function<void(Rng&, Index, Matrix&)> chain_start(const RunContext& ctx, con
 }
 
 // observables.csv and samplers.csv rows of this stage, and the same on the console.
-void write_results(const RunContext& ctx, std::size_t index, const ChainOptions& options,
-                   const ChainResult& r) {
-  const std::string& space = ctx.spec.stages[index].params.text("space");
+void write_results(const RunContext& ctx, std::size_t index, const std::string& space,
+                   const ChainOptions& options, const ChainResult& r) {
   const std::string header =
       "stage,sampler,space,observable,mean,stderr,tau_int,acceptance,samples,"
       "seconds,ess_per_second,exact,r_hat,ess_bulk,ess_tail";
@@ -185,7 +184,7 @@ void run_sample_stage(RunContext& ctx, const StageSpec& stage, std::size_t index
   const ChainResult r = run_sampler_chains(ctx, stage, options);
   if (!ctx.comm->is_root()) return;  // every rank has the results; rank 0 writes them
 
-  write_results(ctx, index, options, r);
+  write_results(ctx, index, space_name, options, r);
   write_series(ctx.dir / "series" / fmt::format("stage{}", index), r);
   if (p.boolean("save_samples"))
     write_npy(ctx.dir / fmt::format("samples-stage{}.npy", index), r.final_x);
