@@ -128,7 +128,9 @@ double effective_sample_size(const std::vector<std::vector<double>>& sequences) 
     tau += 2 * pair;
     previous = pair;
   }
-  return std::min(total / tau, total * std::log10(total));
+  // Antithetic sequences give τ < 1 (even < 0 when the first pair sum is below ½); like Stan,
+  // keep τ ≥ 1/log₁₀ S, which caps the ESS at S·log₁₀ S and keeps it positive.
+  return total / std::max(tau, 1 / std::log10(total));
 }
 
 double bulk_effective_sample_size(const std::vector<std::vector<double>>& sequences) {

@@ -22,8 +22,9 @@ std::vector<std::vector<double>> rank_normal_scores(
 double rank_normalized_r_hat(const std::vector<std::vector<double>>& sequences);
 
 /// Effective sample size of equal-length sequences (Vehtari et al. 2021, eqs. 10–11; Geyer's
-/// initial monotone sequence on the autocorrelations combined across sequences), capped at
-/// S·log₁₀(S) for S values as Stan does. NaN as for R̂.
+/// initial monotone sequence on the autocorrelations combined across sequences), in (0, S·log₁₀ S]
+/// for S values (τ kept ≥ 1/log₁₀ S, as Stan does, so antithetic sequences cannot give a negative
+/// or unbounded ESS). NaN as for R̂.
 double effective_sample_size(const std::vector<std::vector<double>>& sequences);
 
 /// Bulk-ESS: of the rank-normalized split sequences (how well the centre of the distribution is

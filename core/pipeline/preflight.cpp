@@ -53,9 +53,12 @@ void check_one(const PipelineSpec& spec, const PluginRegistry& registry) {
   RunContext context{spec, registry, {}, {}, {}, -1};
   build_model(context);
   check_observable_names(spec, *context.target);
-  for (const auto& stage : spec.stages)
+  for (const auto& stage : spec.stages) {
+    // A sampler refuses a target or space it cannot work with when made, not hours later.
+    if (!stage.plugins_of("sampler").empty()) make_samplers(context, stage);
     if (stage.params.resolved().find("flow_from") && !stage.params.text("flow_from").empty())
       check_flow_from(context, stage.params);
+  }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "report/svg_plot.hpp"
 #include "util/csv.hpp"
@@ -51,7 +52,7 @@ std::set<int> stages_with_flow_proposals(const fs::path& dir) {
   const auto kind = t.column("move_kind");
   if (!kind || stage.size() != t.rows.size()) return out;
   for (std::size_t i = 0; i < t.rows.size(); ++i)
-    if (t.rows[i][*kind] == "independence" && std::isfinite(stage[i]))
+    if (t.rows[i][*kind] == "independence" && stage[i] >= 0 && stage[i] < 1e6)
       out.insert(static_cast<int>(stage[i]));
   return out;
 }
@@ -100,7 +101,13 @@ std::string number(double v, const char* format) {
 
 std::vector<EfficiencyRow> efficiency_rows(const std::vector<VariantRow>& variants) {
   std::vector<EfficiencyRow> out;
-  for (const auto& v : variants) add_run(v, out);
+  for (const auto& v : variants) {
+    try {
+      add_run(v, out);
+    } catch (const std::runtime_error&) {
+      // A run whose tables are damaged (or still being written) is left out, not the page.
+    }
+  }
   return out;
 }
 

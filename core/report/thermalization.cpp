@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "config/scalar_parse.hpp"
 #include "config/yaml_document.hpp"
@@ -82,7 +83,12 @@ LinePlot plot(const std::string& observable, const std::vector<Trace>& traces, b
 std::vector<ObservableTraces> read_traces(const fs::path& dir) {
   const fs::path file = dir / "observables.csv";
   if (!fs::exists(file)) return {};
-  const CsvTable t = read_csv(file);
+  CsvTable t;
+  try {
+    t = read_csv(file);
+  } catch (const std::runtime_error&) {
+    return {};  // a damaged table: the sampling section says what it can, this figure is left out
+  }
   auto timings = stage_timings(dir);
   const auto c_stage = t.column("stage"), c_sampler = t.column("sampler"),
              c_space = t.column("space"), c_obs = t.column("observable");
@@ -91,8 +97,9 @@ std::vector<ObservableTraces> read_traces(const fs::path& dir) {
   std::vector<ObservableTraces> out;
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     const auto& row = t.rows[i];
+    if (!(stage[i] >= 0 && stage[i] < 1e6)) continue;  // NaN or foreign: no cast to integer
     const auto timing = timings.find(static_cast<long long>(stage[i]));
-    if (!std::isfinite(stage[i]) || timing == timings.end()) continue;
+    if (timing == timings.end()) continue;
     const auto values = read_npy_vector(dir / "series" / fmt::format("stage{}", row[*c_stage]) /
                                         (row[*c_obs] + ".npy"));
     if (!values || values->empty()) continue;

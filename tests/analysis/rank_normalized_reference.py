@@ -45,7 +45,7 @@ def ess(chains):
         p=rho(t)+rho(t+1)
         if p <= 0: break
         p=min(p, prev); tau+=2*p; prev=p; t+=2
-    return min(M*n/tau, M*n*math.log10(M*n))
+    return M*n/max(tau, 1/math.log10(M*n))
 def halves(chains):
     out=[]
     for c in chains: h=len(c)//2; out += [c[:h], c[len(c)-h:]]

@@ -98,3 +98,18 @@ TEST_CASE("bulk-ESS: the draw count for independent draws, (1 − ρ)/(1 + ρ) o
   CHECK(bulk_effective_sample_size(iid) < 0.01 * draws);
   CHECK(std::isnan(effective_sample_size({{1, 2, 3, 4}})));  // one sequence
 }
+
+TEST_CASE("ESS of antithetic sequences stays positive, at most S·log10(S)") {
+  // x_t = (−1)^t (1 + 0.01 u): the first autocorrelation pair sums to nearly 0, so τ → −1 + 2·ρ₀…
+  // without the bound the estimate would be negative.
+  std::mt19937_64 rng(2);
+  std::uniform_real_distribution<double> u;
+  std::vector<std::vector<double>> flip(4, std::vector<double>(200));
+  for (auto& s : flip)
+    for (std::size_t t = 0; t < s.size(); ++t) s[t] = (t % 2 ? -1.0 : 1.0) * (1 + 0.01 * u(rng));
+  const double draws = 4 * 200;
+  const double ess = effective_sample_size(flip);
+  CHECK(ess > 0);
+  CHECK(ess <= draws * std::log10(draws) * (1 + 1e-12));
+  CHECK(bulk_effective_sample_size(flip) > 0);
+}

@@ -163,18 +163,24 @@ TEST_CASE("a list of samplers: every/weights must fit the list and the combinati
         0);
 }
 
-TEST_CASE("swendsen_wang refuses the latent space before any sweep") {
+TEST_CASE("a sampler that refuses its space is reported by validate, at the stage's sampler key") {
   TempDir tmp;
   const auto pipeline = tmp.write(
       "p.yaml",
-      "name: sw\ntarget: {plugin: ising_dual, L: 4, beta: 0.4}\nstages:\n  - sample: {space: "
-      "latent, sampler: {plugin: swendsen_wang}, chains: 4, warmup: 0, sweeps: 2}\n");
-  const auto r =
-      run_cli("run " + pipeline.string() + " --threads 1 --out " + (tmp.path / "run").string());
-  INFO(r.out, r.err);
-  CHECK(r.status != 0);
-  CHECK(r.err.find("swendsen_wang moves the physical configuration x; use space: physical") !=
-        std::string::npos);
+      "name: sw\ntarget: {plugin: ising_dual, L: 4, beta: 0.4}\nstages:\n  - train: {optimizer: "
+      "{plugin: adam}, epochs: 100000}\n  - sample: {space: latent, sampler: {plugin: "
+      "swendsen_wang}, chains: 4, warmup: 0, sweeps: 2}\n");
+  // Before the long train stage, not after it.
+  for (const std::string& command :
+       {std::string("validate "), "run --out " + (tmp.path / "run").string() + " "}) {
+    const auto r = run_cli(command + pipeline.string());
+    INFO(command, r.out, r.err);
+    CHECK(r.status != 0);
+    CHECK(r.err.find("p.yaml:5:") != std::string::npos);
+    CHECK(r.err.find("stages[1].sample.sampler: sampler plugin swendsen_wang: swendsen_wang moves "
+                     "the physical configuration x; use space: physical") != std::string::npos);
+    CHECK(r.out.find("train ") == std::string::npos);
+  }
 }
 
 TEST_CASE("the report traces each observable against sweeps and seconds, from the stored series") {

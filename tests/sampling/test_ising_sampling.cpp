@@ -126,7 +126,6 @@ void check_samplers(double beta) {
     // run cannot give honest error bars there; at β = 0.3 it can.
     CHECK(worst_deviation(t, physical, alone(std::make_shared<WrongMetropolis>()), exact, 600) >
           4);  // the check can fail
-    // A correct kernel does not hide a wrong one it is mixed with.
     // A correct kernel does not hide a wrong one it is combined with: HMC then a random walk that
     // samples exp(−E/10) every sweep is off by about 20σ here (6.7σ with steps of 0.5).
     CHECK(worst_deviation(t, physical, cycle(hmc(), std::make_shared<WrongMetropolis>(0.1, 1.0), 1),

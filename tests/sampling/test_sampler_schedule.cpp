@@ -115,7 +115,7 @@ TEST_CASE("a cycle runs each sampler on the sweeps its `every` divides, in list 
                        std::invalid_argument);
 }
 
-TEST_CASE("a mixture draws one sampler per sweep with probability ∝ weight, the same every run") {
+TEST_CASE("a mixture draws one sampler per sweep with probability ∝ weight") {
   Shift a(1), b(1);
   std::vector<ScheduledSampler> list;
   list.push_back({borrowed(a), "a", 1, 3});
@@ -126,7 +126,6 @@ TEST_CASE("a mixture draws one sampler per sweep with probability ∝ weight, th
   for (long long s = 0; s < sweeps; ++s) {
     const auto acting = mixture.acting(s, 7, "sample1");
     REQUIRE(acting.size() == 1);
-    CHECK(acting == mixture.acting(s, 7, "sample1"));
     first += acting[0] == 0;
   }
   // Binomial(4000, 3/4): standard deviation 27.4.

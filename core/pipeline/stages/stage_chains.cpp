@@ -41,26 +41,40 @@ void load_flow_from(RunContext& ctx, const Params& p) {
   restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
 }
 
+std::vector<std::shared_ptr<Sampler>> make_samplers(const RunContext& ctx, const StageSpec& stage) {
+  const SamplerContext context{&unguarded(*ctx.target), stage.params.text("space")};
+  std::vector<std::shared_ptr<Sampler>> out;
+  for (const PluginUse* use : stage.plugins_of("sampler")) {
+    try {
+      out.push_back(std::get<SamplerFactory>(use->factory->factory)(use->params, context));
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw stage.params.error("sampler",
+                               fmt::format("sampler plugin {}: {}", use->factory->name, e.what()));
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // The stage's sampler, or its list of samplers combined as its `combine` key says.
 SamplerSchedule sampler_schedule(const RunContext& ctx, const StageSpec& stage) {
-  const SamplerContext context{&unguarded(*ctx.target), stage.params.text("space")};
   const auto uses = stage.plugins_of("sampler");
-  const auto make = [&](const PluginUse& use) -> std::shared_ptr<Sampler> {
-    return std::get<SamplerFactory>(use.factory->factory)(use.params, context);
-  };
-  if (uses.size() == 1) return SamplerSchedule(make(*uses.front()), uses.front()->factory->name);
+  auto samplers = make_samplers(ctx, stage);
+  if (uses.size() == 1)
+    return SamplerSchedule(std::move(samplers.front()), uses.front()->factory->name);
   // Only the sample stage takes a list; check_sample_stage has matched every/weights to it.
   const Params& p = stage.params;
   const auto every = p.integers("every");
   const auto weights = p.reals("weights");
-  std::vector<ScheduledSampler> samplers;
+  std::vector<ScheduledSampler> list;
   for (std::size_t k = 0; k < uses.size(); ++k)
-    samplers.push_back({make(*uses[k]), uses[k]->factory->name, every.empty() ? 1 : every[k],
-                        weights.empty() ? 1.0 : weights[k]});
-  return SamplerSchedule(std::move(samplers), p.text("combine") == "mixture" ? Combination::mixture
-                                                                             : Combination::cycle);
+    list.push_back({std::move(samplers[k]), uses[k]->factory->name, every.empty() ? 1 : every[k],
+                    weights.empty() ? 1.0 : weights[k]});
+  return SamplerSchedule(
+      std::move(list), p.text("combine") == "mixture" ? Combination::mixture : Combination::cycle);
 }
 
 }  // namespace

@@ -11,6 +11,13 @@ namespace neuralrg {
 /// flow waits in context.own_flow and is the flow again after the stage (run_stages).
 void load_flow_from(RunContext& context, const Params& stage_params);
 
+/// The stage's samplers (one, or each of its list), made by their plugins for the stage's space
+/// and the context's target. A factory's refusal (a sampler that cannot work with this target or
+/// space) is a ConfigError at the stage's `sampler` key: preflight calls this, so `validate`
+/// reports it before any stage runs.
+std::vector<std::shared_ptr<Sampler>> make_samplers(const RunContext& context,
+                                                    const StageSpec& stage);
+
 /// Runs the chains of the stage's sampler section in the space its `space` key names.
 ChainResult run_sampler_chains(const RunContext& context, const StageSpec& stage,
                                const ChainOptions& options);
