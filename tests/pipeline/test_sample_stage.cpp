@@ -3,9 +3,6 @@
 // start, an independence sampler's stick where the flow misses part of π), and lists of samplers.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <iterator>
-
 #include <algorithm>
 
 #include "report/thermalization.hpp"
@@ -130,8 +127,7 @@ stages:
   const auto observables = read_csv(tmp.path / "run/observables.csv");
   CHECK(observables.rows.at(0).at(*observables.column("sampler")) == "hmc+swendsen_wang");
   // The run directory records the list with every default filled in.
-  std::ifstream config(tmp.path / "run/config.yaml");
-  const std::string text((std::istreambuf_iterator<char>(config)), {});
+  const std::string text = neuralrg::test::read_text(tmp.path / "run/config.yaml");
   CHECK(text.find("target_acceptance") != std::string::npos);
   CHECK(text.find("swendsen_wang") != std::string::npos);
 }
@@ -214,8 +210,7 @@ stages:
     CHECK(sum / 4 == doctest::Approx(means[k]).epsilon(1e-9));
   }
   CHECK(observables[1].exact.has_value());  // energy per bond: Kaufman at any L
-  std::ifstream report(tmp.path / "run/report.html");
-  const std::string html((std::istreambuf_iterator<char>(report)), {});
+  const std::string html = neuralrg::test::read_text(tmp.path / "run/report.html");
   CHECK(html.find("seconds of sampling") != std::string::npos);
   CHECK(html.find("how many moves each sampler needs to forget its start") != std::string::npos);
 }

@@ -3,9 +3,6 @@
 // sample stage, against the lattice size run.json records.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <iterator>
-
 #include "support/cli.hpp"
 #include "util/csv.hpp"
 
@@ -43,8 +40,7 @@ stages:
     CHECK(training[i] > 0);  // the run trained, whether or not the sampler uses the flow
     CHECK(goal[i] == doctest::Approx(uses[i] * training[i] + 1e4 / ess[i]).epsilon(1e-4));
   }
-  std::ifstream page(tmp.path / "run/comparison.html");
-  const std::string html((std::istreambuf_iterator<char>(page)), {});
+  const std::string html = neuralrg::test::read_text(tmp.path / "run/comparison.html");
   CHECK(html.find("<h2>Sampler efficiency</h2>") != std::string::npos);
   CHECK(html.find("Time to 10⁴ effective samples") != std::string::npos);
   CHECK(html.find("stage 2: hmc+metropolis (physical)") != std::string::npos);
