@@ -50,6 +50,19 @@ int report_run(const GlobalOptions& global, const std::filesystem::path& run_dir
 /// neuralrg compare RUN_DIR... --out DIR
 int compare_runs(const std::vector<std::filesystem::path>& runs, const std::filesystem::path& out);
 
+struct EvaluateOptions {
+  std::filesystem::path run_dir;
+  std::vector<std::string> overrides;  ///< e.g. target.L=32: the lattice to carry the flow to
+  long long samples = 4096;
+  int threads = 0;
+  bool json = false;
+};
+
+/// neuralrg evaluate RUN_DIR: the trained flow's bound, relative error and ESS on the run's target
+/// with `overrides` applied (another L: zero-shot transfer, weights mapped as a warm start maps
+/// them), without training.
+int evaluate_run(const GlobalOptions& global, const EvaluateOptions& options);
+
 /// Exit statuses: 0 success, 1 runtime failure, 2 invalid input (configuration or usage).
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitInvalidInput = 2;

@@ -59,8 +59,9 @@ struct CommandLine {
   std::filesystem::path compare_out;
   bool pipelines_reference = false;
   bool json_schema = false;
+  EvaluateOptions evaluate;
   CLI::App *plugins = nullptr, *validate = nullptr, *run = nullptr, *report = nullptr,
-           *compare = nullptr, *docs = nullptr, *ising = nullptr;
+           *compare = nullptr, *docs = nullptr, *ising = nullptr, *evaluate_command = nullptr;
 };
 
 void add_inspection_commands(CLI::App& app, CommandLine& c) {
@@ -73,6 +74,17 @@ void add_inspection_commands(CLI::App& app, CommandLine& c) {
       ->check(CLI::ExistingDirectory);
   c.compare->add_option("--out", c.compare_out, "Directory for comparison.csv and comparison.html")
       ->required();
+  c.evaluate_command = app.add_subcommand(
+      "evaluate",
+      "A trained flow's bound and ESS, on its own lattice or (--set target.L=…) another");
+  c.evaluate_command->add_option("run_dir", c.evaluate.run_dir, "Run directory")->required();
+  c.evaluate_command->add_option("--set", c.evaluate.overrides,
+                                 "Override a key of the run's config: --set target.L=32");
+  c.evaluate_command->add_option("--samples", c.evaluate.samples, "Flow samples (default 4096)")
+      ->check(CLI::Range(16LL, 1LL << 22));
+  c.evaluate_command->add_option("--threads", c.evaluate.threads, "Worker threads")
+      ->check(CLI::PositiveNumber);
+  c.evaluate_command->add_flag("--json", c.evaluate.json, "Print JSON");
   c.docs = app.add_subcommand("docs", "Print generated documentation");
   auto* reference_flag = c.docs->add_flag("--pipelines", c.pipelines_reference,
                                           "The YAML pipeline reference (docs/pipelines.md)");
@@ -103,6 +115,7 @@ void add_commands(CLI::App& app, CommandLine& c) {
 int dispatch(const CommandLine& c) {
   if (c.ising->parsed()) return exact_ising(c.exact);
   if (c.report->parsed()) return report_run(c.global, c.report_dir);
+  if (c.evaluate_command->parsed()) return evaluate_run(c.global, c.evaluate);
   if (c.compare->parsed()) return compare_runs(c.compared, c.compare_out);
   if (c.docs->parsed())
     return c.json_schema ? pipeline_schema_json(c.global) : pipeline_reference(c.global);

@@ -2,7 +2,7 @@
 # Writes the man page from the CLI's own --help texts (the top level and each subcommand), so the
 # page cannot drift from the program.
 set(sections "")
-foreach(command "" plugins validate run report docs "exact ising")
+foreach(command "" plugins validate run report compare evaluate docs "exact ising")
   separate_arguments(args UNIX_COMMAND "${command} --help")
   execute_process(COMMAND ${CLI} ${args} OUTPUT_VARIABLE help RESULT_VARIABLE status)
   if(NOT status EQUAL 0)

@@ -2,32 +2,53 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "flow/tiled_block.hpp"
 
 namespace neuralrg {
 
-Hierarchy::Hierarchy(HierarchyPlan plan, bool shared, const BijectorMaker& make)
-    : plan_(std::move(plan)), shared_(shared) {
+Sharing parse_sharing(const std::string& word) {
+  if (word == "block" || word == "false") return Sharing::block;
+  if (word == "layer" || word == "true") return Sharing::layer;
+  if (word == "scale") return Sharing::scale;
+  throw std::invalid_argument(
+      fmt::format("flow.shared: expected block, layer or scale, got \"{}\"", word));
+}
+
+Hierarchy::Hierarchy(HierarchyPlan plan, Sharing sharing, const BijectorMaker& make)
+    : plan_(std::move(plan)), sharing_(sharing) {
+  auto add_bijector = [&] {
+    auto b = make(plan_.width, static_cast<Index>(bijectors_.size()));
+    if (!b) throw std::runtime_error("flow: the block factory returned no bijector");
+    if (b->width() != plan_.width)
+      throw std::invalid_argument(
+          fmt::format("flow.block: the block bijector takes {} inputs, but this lattice needs {}",
+                      b->width(), plan_.width));
+    parameters_.push_back(b->parameters());
+    bijectors_.push_back(std::move(b));
+  };
+  std::vector<std::pair<LayerRole, std::size_t>> of_role;  // Sharing::scale: role → bijector
   for (const auto& layer : plan_.layers) {
     std::vector<Index> order(layer.index.size());
     for (Index b = 0; b < layer.blocks; ++b)
       for (Index c = 0; c < plan_.width; ++c)
         order[c * layer.blocks + b] = layer.index[b * plan_.width + c];
     element_major_.push_back(std::move(order));
-    first_bijector_.push_back(bijectors_.size());
-    const Index count = shared_ ? 1 : layer.blocks;
-    for (Index k = 0; k < count; ++k) {
-      auto b = make(plan_.width, static_cast<Index>(bijectors_.size()));
-      if (!b) throw std::runtime_error("flow: the block factory returned no bijector");
-      if (b->width() != plan_.width)
-        throw std::invalid_argument(
-            fmt::format("flow.block: the block bijector takes {} inputs, but this lattice needs {}",
-                        b->width(), plan_.width));
-      parameters_.push_back(b->parameters());
-      bijectors_.push_back(std::move(b));
+    if (sharing_ == Sharing::scale) {
+      auto known = std::find_if(of_role.begin(), of_role.end(),
+                                [&](const auto& r) { return r.first == layer.role; });
+      if (known == of_role.end()) {
+        known = of_role.insert(of_role.end(), {layer.role, bijectors_.size()});
+        add_bijector();
+      }
+      first_bijector_.push_back(known->second);
+      continue;
     }
+    first_bijector_.push_back(bijectors_.size());
+    const Index count = sharing_ == Sharing::layer ? 1 : layer.blocks;
+    for (Index k = 0; k < count; ++k) add_bijector();
   }
 }
 
@@ -43,7 +64,7 @@ Var Hierarchy::apply_layer(std::size_t l, Var x, Var& log_det, bool inverse) con
   auto run = [&](std::size_t bijector, Var rows) {
     return apply_tiled(*bijectors_[bijector], parameters_[bijector], rows, inverse);
   };
-  if (shared_) {
+  if (sharing_ != Sharing::block) {
     // Rows of `blocks` are (block b, sample s) at b·batch + s.
     const std::vector<Index>& order = element_major_[l];
     Var blocks = reshape(gather_cols(x, order), layer.blocks * batch, w);

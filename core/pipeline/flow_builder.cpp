@@ -10,8 +10,10 @@ std::unique_ptr<Flow> build_flow(const std::vector<Index>& extent, const Params&
                                  const std::vector<PluginUse>& blocks, const PluginUse& prior,
                                  std::uint64_t seed) {
   HierarchyPlan plan;
+  Sharing sharing{};
   try {
     plan = plan_hierarchy(extent, flow.text("layout"), static_cast<int>(flow.integer("depth")));
+    sharing = parse_sharing(flow.text("shared"));
   } catch (const std::invalid_argument& e) {
     throw ConfigError(flow.resolved().where, "flow", e.what());
   }
@@ -26,7 +28,7 @@ std::unique_ptr<Flow> build_flow(const std::vector<Index>& extent, const Params&
     if (chain.size() == 1) return std::move(chain.front());
     return std::make_unique<ChainBijector>(std::move(chain));
   };
-  auto hierarchy = std::make_unique<Hierarchy>(plan, flow.boolean("shared"), maker);
+  auto hierarchy = std::make_unique<Hierarchy>(plan, sharing, maker);
   PriorContext prior_ctx{plan.sites(), plan.site_scale, plan.scales,
                          Rng::stream(seed, "flow.prior").next()};
   auto p = std::get<PriorFactory>(prior.factory->factory)(prior.params, prior_ctx);

@@ -31,8 +31,13 @@ Json value_schema(const ParamSpec& spec) {
       return Json{{"type", "boolean"}};
     case ParamType::Text:
       return Json{{"type", Json::array({"string", "number", "boolean"})}};
-    case ParamType::Choice:
-      return Json{{"enum", spec.choices}};
+    case ParamType::Choice: {
+      // A YAML true or false reaches an editor's validator as a JSON boolean, not a word.
+      Json words = Json::array();
+      for (const auto& w : spec.choices)
+        words.push_back(w == "true" ? Json(true) : w == "false" ? Json(false) : Json(w));
+      return Json{{"enum", words}};
+    }
     case ParamType::IntegerList:
       return Json{{"type", "array"}, {"items", bounded("integer", spec)}};
     case ParamType::RealList:

@@ -175,14 +175,11 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
       stage.plugins.emplace_back(section.key, resolve(registry, section.kind, entry));
   }
   if (kind->check) kind->check(stage);
-  if (const ParamSpec* from = kind->schema.find("flow_from");
-      from && !params.text("flow_from").empty()) {
-    const std::filesystem::path file =
-        std::filesystem::path(params.text("flow_from")) / "flow.ckpt";
-    if (!std::filesystem::exists(file))
-      throw params.error(
-          "flow_from", fmt::format("{} has no trained flow (flow.ckpt)", params.text("flow_from")));
-  }
+  // Another run's trained flow: the existence check is cheap, so it fails at validation.
+  for (const char* key : {"flow_from", "init_from"})
+    if (kind->schema.find(key) && !params.text(key).empty() &&
+        !std::filesystem::exists(std::filesystem::path(params.text(key)) / "flow.ckpt"))
+      throw params.error(key, fmt::format("{} has no trained flow (flow.ckpt)", params.text(key)));
   return stage;
 }
 

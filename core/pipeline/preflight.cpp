@@ -8,6 +8,7 @@
 
 #include "pipeline/run_context.hpp"
 #include "pipeline/stages/stage_chains.hpp"
+#include "pipeline/warm_start.hpp"
 
 namespace neuralrg {
 namespace {
@@ -29,6 +30,20 @@ void check_flow_from(RunContext& context, const Params& stage) {
                         fmt::format("{}/flow.ckpt holds non-finite weights (NaN or infinity) in "
                                     "{}; the run it came from diverged",
                                     stage.text("flow_from"), p->name));
+}
+
+// An init_from run's flow, mapped as the train stage will map it (without copying anything).
+void check_init_from(const RunContext& context, const Params& stage) {
+  try {
+    // An earlier stage's flow_from may have lent the context another run's flow.
+    const Flow& own = context.own_flow ? *context.own_flow : *context.flow;
+    plan_warm_start(context.spec, own,
+                    load_trained_flow(stage.text("init_from"), context.registry));
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw stage.error("init_from", e.what());
+  }
 }
 
 // Each observable names its series files (series/stage<i>/NAME.npy and NAME.groups.npy).
@@ -58,6 +73,8 @@ void check_one(const PipelineSpec& spec, const PluginRegistry& registry) {
     if (!stage.plugins_of("sampler").empty()) make_samplers(context, stage);
     if (stage.params.resolved().find("flow_from") && !stage.params.text("flow_from").empty())
       check_flow_from(context, stage.params);
+    if (stage.params.resolved().find("init_from") && !stage.params.text("init_from").empty())
+      check_init_from(context, stage.params);
   }
 }
 

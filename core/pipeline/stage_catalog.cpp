@@ -76,6 +76,9 @@ StageKind train_stage() {
       .default_text = "none";
   s.real("clip_grad_norm", 0.0, "Clip the global gradient norm to this value (0 = off).")
       .range(0, std::nullopt);
+  s.text("init_from", "",
+         "Run directory whose trained flow starts this one (a warm start, possibly from a smaller "
+         "L; docs/growing-the-lattice.md). Empty: the seed's initialisation.");
   s.integer("checkpoint_every", 100, "Epochs between checkpoints (0 = only at the end).")
       .range(0, std::nullopt);
   s.integer("keep_checkpoints", 3, "Checkpoints kept on disk (oldest removed).")
@@ -194,7 +197,10 @@ const Schema& flow_schema() {
              "(decimators only).");
     s.integer("depth", 0, "Levels of the hierarchy (mera/tree) or layers (tebd); 0 = full.")
         .range(0, std::nullopt);
-    s.boolean("shared", true, "Share one block's weights across a layer (false: per block).");
+    s.choice("shared", "layer", {"block", "layer", "scale", "true", "false"},
+             "Blocks sharing one set of weights: block (none), layer (the blocks of a layer), "
+             "scale (one disentangler and one decimator for every level); true = layer, false = "
+             "block.");
     s.choice("symmetrize", "none", {"none", "z2"},
              "z2: q(x) = [q(x) + q(−x)]/2, one extra inference pass per step.");
     s.map("block", false,

@@ -3,19 +3,21 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace neuralrg {
-namespace {
-
-std::string duration(double seconds) {
-  if (seconds < 60) return fmt::format("{:.0f}s", seconds);
-  if (seconds < 3600) return fmt::format("{:.0f}m{:02.0f}s", seconds / 60, std::fmod(seconds, 60));
-  return fmt::format("{:.0f}h{:02.0f}m", seconds / 3600, std::fmod(seconds / 60, 60));
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  // Whole units, rounded once: rounding minutes and seconds apart printed 13m40s for 12m40s and
+  // 12m60s for 12m59.6s.
+  const auto s = std::llround(std::min(seconds, 1e12));
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  const auto m = (s + 30) / 60;
+  return fmt::format("{}h{:02}m", m / 60, m % 60);
 }
-
-}  // namespace
 
 Progress::Progress(std::string label, long long total, long long done)
     : label_(std::move(label)),
@@ -36,7 +38,7 @@ void Progress::update(long long done, const std::string& status) {
   const double rate = elapsed > 0 ? (done - start_done_) / elapsed : 0;
   const double eta = rate > 0 ? (total_ - done) / rate : 0;
   const std::string text = fmt::format("{} {}/{} {} | {:.1f}/s, ETA {}", label_, done, total_,
-                                       status, rate, duration(eta));
+                                       status, rate, format_duration(eta));
   if (terminal_)
     fmt::print(stderr, "\r\033[K{}", text);
   else
@@ -48,7 +50,7 @@ void Progress::finish(const std::string& status) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (terminal_) fmt::print(stderr, "\r\033[K");
-  fmt::print(stderr, "{} done: {} ({})\n", label_, status, duration(elapsed));
+  fmt::print(stderr, "{} done: {} ({})\n", label_, status, format_duration(elapsed));
 }
 
 }  // namespace neuralrg

@@ -7,6 +7,9 @@
 
 namespace neuralrg {
 
+/// "42s", "12m05s" or "3h07m": a duration rounded to its last unit.
+std::string format_duration(double seconds);
+
 class Progress {
  public:
   /// `done` of `total` units are already complete (e.g. after a resume).

@@ -63,6 +63,35 @@ TEST_CASE("the L = 16 default flow has exactly 50 560 trainable parameters in 8 
   CHECK(unshared->hierarchy().bijector_count() == 4 + 4 + 1 + 1);
 }
 
+TEST_CASE("parameter counts follow the sharing: per block, per layer, or per role at every scale") {
+  const long long per_bijector = 50560 / 8;  // the default Real NVP block on 2×2 plaquettes
+  struct Case {
+    std::vector<Index> extent;
+    const char* flow;
+    Index bijectors;
+  };
+  for (const Case& c : std::vector<Case>{{{16, 16}, "{shared: layer}", 8},
+                                         {{16, 16}, "{shared: true}", 8},
+                                         {{16, 16}, "{shared: scale}", 2},
+                                         {{32, 32}, "{shared: scale}", 2},
+                                         {{16, 16}, "{layout: tree}", 4},
+                                         {{16, 16}, "{layout: tree, shared: scale}", 1},
+                                         {{16, 16}, "{layout: tebd, shared: scale}", 1},
+                                         {{16, 16}, "{depth: 2, shared: scale}", 2},
+                                         {{4, 4}, "{shared: block}", 4 + 4 + 1 + 1},
+                                         {{4, 4}, "{shared: false}", 4 + 4 + 1 + 1},
+                                         {{8, 8}, "{shared: block}", 16 + 16 + 4 + 4 + 1 + 1},
+                                         {{16, 16}, "{shared: block}", 170}}) {
+    CAPTURE(c.flow);
+    CAPTURE(c.extent[0]);
+    auto flow = test::make_flow(c.extent, c.flow);
+    CHECK(flow->hierarchy().bijector_count() == c.bijectors);
+    CHECK(count_parameters(*flow) == c.bijectors * per_bijector);
+  }
+  // 1D: one decimator and one disentangler whatever L.
+  CHECK(test::make_flow({64}, "{shared: scale}")->hierarchy().bijector_count() == 2);
+}
+
 TEST_CASE("tree layout with fixed Haar blocks is the multi-level 2D Haar transform") {
   const Index L = 8;
   auto flow = test::make_flow({L, L}, "{layout: tree, block: {plugin: wavelet_linear}}");
@@ -87,6 +116,7 @@ TEST_CASE("tree layout with fixed Haar blocks is the multi-level 2D Haar transfo
 TEST_CASE("ln q from sampling equals log_prob of the same x to 1e-10") {
   for (const char* flow_yaml :
        {"{}", "{symmetrize: z2}", "{layout: tebd, depth: 3}", "{layout: tree, depth: 1}",
+        "{shared: scale}", "{layout: tebd, shared: scale}",
         "{shared: false, block: {plugin: realnvp, couplings: 2}}",
         "{block: {plugin: wavelet_linear, trainable: true}}"}) {
     for (const char* prior : {"{plugin: gaussian}", "{plugin: gaussian, learn_width: true}"}) {
@@ -127,6 +157,8 @@ TEST_CASE("every layout passes the conformance kit as one bijector") {
                                                                {{8}, "tebd"},
                                                                {{8}, "tree"},
                                                                {{4, 4}, "mera, shared: false"},
+                                                               {{8, 8}, "mera, shared: scale"},
+                                                               {{8}, "tree, shared: scale"},
                                                                {{8, 8}, "mera, depth: 2"}}) {
     // Not a structured binding: CAPTURE's lambda cannot capture one before Clang 16.
     const std::vector<Index>& extent = extent_layout.first;

@@ -5,9 +5,7 @@
 
 #include <optional>
 
-#include "config/yaml_document.hpp"
-#include "pipeline/checkpoint.hpp"
-#include "pipeline/flow_builder.hpp"
+#include "pipeline/trained_flow.hpp"
 #include "plugin/guarded_plugins.hpp"
 #include "report/progress.hpp"
 #include "sampling/sampling_spaces.hpp"
@@ -18,27 +16,13 @@ namespace fs = std::filesystem;
 void load_flow_from(RunContext& ctx, const Params& p) {
   const std::string& flow_from = p.text("flow_from");
   if (flow_from.empty()) return;  // validated to exist when the pipeline was loaded
-  // Not all of a flow is parameters: Real NVP's random masks, for one, are drawn from the seed
-  // when the flow is built. So the flow is rebuilt as the source run built it (its flow, block
-  // and prior sections and its seed) before it gets the trained weights; weights on another
-  // run's masks would be a different, untrained flow.
-  const fs::path config = fs::path(flow_from) / "config.yaml";
-  if (!fs::exists(config))
-    throw p.error("flow_from",
-                  fmt::format("{} is not a run directory (no config.yaml)", flow_from));
-  const PipelineSpec source = validate_pipeline(load_yaml_file(config), config, ctx.registry);
-  const auto source_target = std::get<TargetFactory>(source.target->factory->factory)(
-      source.target->params, TargetContext{});
-  if (source_target->lattice() != ctx.target->lattice())
+  TrainedFlow source = load_trained_flow(flow_from, ctx.registry);
+  if (source.extent != ctx.target->lattice())
     throw p.error("flow_from", fmt::format("{} trained a flow for lattice {}, this target's is {}",
-                                           flow_from, fmt::join(source_target->lattice(), "×"),
+                                           flow_from, fmt::join(source.extent, "×"),
                                            fmt::join(ctx.target->lattice(), "×")));
-  auto loaded =
-      build_flow(ctx.target->lattice(), *source.flow, source.blocks, *source.prior, source.seed);
   if (!ctx.own_flow) ctx.own_flow = std::move(ctx.flow);
-  ctx.flow = std::move(loaded);
-  const fs::path file = fs::path(flow_from) / "flow.ckpt";
-  restore(ctx.flow->parameters(), read_checkpoint(file).parameters, file);
+  ctx.flow = std::move(source.flow);
 }
 
 std::vector<std::shared_ptr<Sampler>> make_samplers(const RunContext& ctx, const StageSpec& stage) {

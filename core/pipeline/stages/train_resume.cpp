@@ -146,7 +146,9 @@ TrainStart share_start(const Communicator& comm, TrainStart start,
   start.elapsed_seconds = comm.broadcast_value(start.elapsed_seconds);
   const bool has_initial = comm.broadcast_value(start.initial.has_value());
   if (has_initial) start.initial = comm.broadcast_value(start.initial.value_or(LossStatistics{}));
-  if (start.epoch == 0) return start;  // the weights are the seed's on every rank
+  start.warm_started = comm.broadcast_value(start.warm_started);
+  // From scratch the weights are the seed's on every rank.
+  if (start.epoch == 0 && !start.warm_started) return start;
   std::string bytes;
   if (comm.is_root())
     bytes = encode_checkpoint({start.epoch, seed, snapshot(params), optimizer.state()});

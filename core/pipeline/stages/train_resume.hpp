@@ -19,6 +19,7 @@ struct TrainStart {
   long long epoch = 0;
   double elapsed_seconds = 0;
   std::optional<LossStatistics> initial;  // epoch 0's: the divergence rule's reference
+  bool warm_started = false;              // epoch 0 from another run's weights (init_from)
 };
 
 /// Restores the newest usable checkpoint (if any) into `params` and `optimizer` and cuts

@@ -15,6 +15,7 @@
 #include "pipeline/stages/train_files.hpp"
 #include "pipeline/stages/train_resume.hpp"
 #include "pipeline/stages/train_statistics.hpp"
+#include "pipeline/warm_start.hpp"
 #include "report/progress.hpp"
 #include "report/training_summary.hpp"
 #include "util/atomic_file.hpp"
@@ -218,6 +219,18 @@ std::string metrics_row(long long epoch, const LossStatistics& stats, std::optio
                      stats.free_energy_is, lr, seconds);
 }
 
+// init_from: another run's trained weights, mapped onto this run's flow. Preflight has planned
+// the same mapping, so a refusal here means the source changed since.
+bool warm_start(RunContext& ctx, const Params& p) {
+  const std::string& from = p.text("init_from");
+  if (from.empty()) return false;
+  const TrainedFlow source = load_trained_flow(from, ctx.registry);
+  const WarmStartPlan plan = plan_warm_start(ctx.spec, *ctx.flow, source);
+  apply_warm_start(plan, *ctx.flow, *source.flow);
+  fmt::print("train: {}\n", plan.summary);
+  return true;
+}
+
 }  // namespace
 
 void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index) {
@@ -241,11 +254,12 @@ void run_train_stage(RunContext& ctx, const StageSpec& stage, std::size_t index)
   const std::vector<Parameter*> params = flow.parameters();
   const std::optional<double> exact = reference_free_energy(p, target);
 
-  const TrainStart resumed_from = share_start(
-      comm,
+  TrainStart local =
       writes ? resume_or_start(metrics_file, checkpoints, epochs, ctx.spec.seed, params, *optimizer)
-             : TrainStart{},
-      params, *optimizer, ctx.spec.seed);
+             : TrainStart{};
+  // A resumed run's checkpoint already holds the warm start and what training made of it.
+  if (writes && local.epoch == 0) local.warm_started = warm_start(ctx, p);
+  const TrainStart resumed_from = share_start(comm, local, params, *optimizer, ctx.spec.seed);
   const long long start = resumed_from.epoch;
   std::optional<LossStatistics> initial = resumed_from.initial;
   std::optional<AppendFile> metrics;
