@@ -5,6 +5,7 @@
 #include <tbb/global_control.h>
 
 #include <memory>
+#include <optional>
 
 #include "cli/command_support.hpp"
 #include "config/yaml_document.hpp"
@@ -60,35 +61,49 @@ void print_text(const TrainedFlow& source, const Flow& flow, const WarmStartPlan
   fmt::print("  importance-sampled {:.6f}\n", e.loss.free_energy_is);
 }
 
+// The run's trained flow on the configuration `o` asks for, or an error: a directory that is not
+// a finished run, or a configuration its weights do not fit, is invalid input.
+std::optional<std::string> transfer(const EvaluateOptions& o, RunContext& context,
+                                    std::optional<TrainedFlow>& source,
+                                    std::optional<WarmStartPlan>& plan) {
+  try {
+    source.emplace(load_trained_flow(o.run_dir, context.registry));
+    plan.emplace(plan_warm_start(context.spec, *context.flow, *source));
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  apply_warm_start(*plan, *context.flow, *source->flow);
+  return std::nullopt;
+}
+
 }  // namespace
 
 int evaluate_run(const GlobalOptions& global, const EvaluateOptions& o) {
   return guarded([&] {
     const fs::path config = o.run_dir / "config.yaml";
     if (!fs::exists(config))
-      throw std::runtime_error(
-          fmt::format("{}: not a run directory (no config.yaml)", o.run_dir.string()));
+      return fail(kExitInvalidInput, fmt::format("error: {}: not a run directory (no config.yaml)",
+                                                 o.run_dir.string()));
     const PluginRegistry& registry = global_registry(global.plugin_path);
     warn_problems(registry);
-    if (has_variants(load_yaml_file(config)))
-      throw std::runtime_error(
-          fmt::format("{} holds variants; evaluate one of them ({}/variants/NAME)",
-                      o.run_dir.string(), o.run_dir.string()));
     const PipelineSpec spec = load_pipeline(config, o.overrides, registry);
     RunContext context{spec, registry, {}, {}, {}, -1};
     build_model(context);
-    const TrainedFlow source = load_trained_flow(o.run_dir, registry);
-    const WarmStartPlan plan = plan_warm_start(spec, *context.flow, source);
-    apply_warm_start(plan, *context.flow, *source.flow);
+    std::optional<TrainedFlow> source;
+    std::optional<WarmStartPlan> plan;
+    if (const auto error = transfer(o, context, source, plan))
+      return fail(kExitInvalidInput, "error: " + *error);
     std::unique_ptr<tbb::global_control> threads;
     if (o.threads > 0)
       threads = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
                                                       o.threads);
     const FlowEvaluation e = evaluate_flow(*context.flow, *context.target, spec.seed, o.samples);
     if (o.json)
-      fmt::print("{}", json_text(as_json(o, source, *context.flow, plan, e)));
+      fmt::print("{}", json_text(as_json(o, *source, *context.flow, *plan, e)));
     else
-      print_text(source, *context.flow, plan, e);
+      print_text(*source, *context.flow, *plan, e);
     return 0;
   });
 }

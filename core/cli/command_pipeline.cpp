@@ -34,16 +34,29 @@ namespace {
 
 // Fewer epochs than a train stage has already run would leave its checkpoints beyond the
 // configuration ("epoch 472 of 100").
-void check_epochs_cover_progress(const PipelineSpec& spec, const fs::path& dir) {
-  for (std::size_t i = 0; i < spec.stages.size(); ++i) {
-    if (spec.stages[i].kind != "train") continue;
-    const long long epochs = spec.stages[i].params.integer("epochs");
+// What a train stage has trained bounds the change a resume may make to it: no fewer epochs than
+// its checkpoints hold, and no other start (its checkpoints hold what training made of the old
+// one, so a new init_from would be recorded but never applied).
+void check_progress_allows(const PipelineSpec& stored, const PipelineSpec& given,
+                           const fs::path& dir) {
+  for (std::size_t i = 0; i < given.stages.size(); ++i) {
+    if (given.stages[i].kind != "train") continue;
+    const Params& p = given.stages[i].params;
+    const long long epochs = p.integer("epochs");
     const long long done = newest_checkpointed_epoch(dir, i);
     if (epochs < done)
-      throw spec.stages[i].params.error(
-          "epochs", fmt::format("{} epochs is fewer than the {} that {} has already trained; "
-                                "ask for at least {}",
-                                epochs, done, dir.string(), done));
+      throw p.error("epochs", fmt::format("{} epochs is fewer than the {} that {} has already "
+                                          "trained; ask for at least {}",
+                                          epochs, done, dir.string(), done));
+    if (done == 0 || i >= stored.stages.size() || stored.stages[i].kind != "train") continue;
+    const std::string& was = stored.stages[i].params.text("init_from");
+    if (was != p.text("init_from"))
+      throw p.error(
+          "init_from",
+          fmt::format("{} has trained {} epochs starting from {}; another start needs a "
+                      "new run (or remove {} and {})",
+                      dir.string(), done, was.empty() ? "the seed's initialisation" : was,
+                      train_checkpoint_dir(dir, i).string(), train_metrics_file(dir, i).string()));
   }
 }
 
@@ -98,7 +111,7 @@ PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registr
         "{} has variants, and each variant resumes with its own configuration; change one with "
         "neuralrg run --resume {}/variants/NAME --set KEY=VALUE --allow-config-change",
         o.resume.string(), o.resume.string()));
-  check_epochs_cover_progress(given, o.resume);
+  check_progress_allows(stored, given, o.resume);
   check_runnable(given, registry);  // before config.yaml holds it
   reopen_stages(o.resume, first_changed_stage(stored.resolved, given.resolved));
   write_run_config(o.resume, given);

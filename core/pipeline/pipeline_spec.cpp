@@ -175,11 +175,6 @@ StageSpec parse_stage(const Value& item, const PluginRegistry& registry) {
       stage.plugins.emplace_back(section.key, resolve(registry, section.kind, entry));
   }
   if (kind->check) kind->check(stage);
-  // Another run's trained flow: the existence check is cheap, so it fails at validation.
-  for (const char* key : {"flow_from", "init_from"})
-    if (kind->schema.find(key) && !params.text(key).empty() &&
-        !std::filesystem::exists(std::filesystem::path(params.text(key)) / "flow.ckpt"))
-      throw params.error(key, fmt::format("{} has no trained flow (flow.ckpt)", params.text(key)));
   return stage;
 }
 
@@ -198,6 +193,16 @@ Value resolved_stage(const StageSpec& stage) {
     body = with_entry(std::move(body), key, std::move(list));
   }
   return body;
+}
+
+// flow.shared was a boolean before it named the sharing. Its spellings (true, yes, False, …) mean
+// layer and block, and the resolved configuration names which, so the config.yaml of a run made
+// before compares equal to a pipeline that leaves the key out.
+Value canonical_flow(Value flow) {
+  for (auto& [key, value] : flow.entries)
+    if (key == "shared")
+      if (const auto shared = parse_boolean(value)) value.text = *shared ? "layer" : "block";
+  return flow;
 }
 
 }  // namespace
@@ -230,7 +235,7 @@ PipelineSpec validate_pipeline(Value raw, const std::filesystem::path& file,
   spec.seed = static_cast<std::uint64_t>(top.integer("seed"));
   spec.target = resolve(registry, PluginKind::Target, top.value("target"));
   spec.prior = resolve(registry, PluginKind::Prior, section_or_default(top, "prior", "gaussian"));
-  spec.flow = Params::validate(flow_schema(), top.value("flow"), "flow", {"block"});
+  spec.flow = Params::validate(flow_schema(), canonical_flow(top.value("flow")), "flow", {"block"});
   spec.blocks = resolve_blocks(registry, *spec.flow);
 
   const Value* stages = raw.find("stages");

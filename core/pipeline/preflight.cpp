@@ -24,12 +24,6 @@ void check_flow_from(RunContext& context, const Params& stage) {
   } catch (const std::runtime_error& e) {
     throw stage.error("flow_from", e.what());
   }
-  for (const Parameter* p : context.flow->parameters())
-    if (!p->value.allFinite())
-      throw stage.error("flow_from",
-                        fmt::format("{}/flow.ckpt holds non-finite weights (NaN or infinity) in "
-                                    "{}; the run it came from diverged",
-                                    stage.text("flow_from"), p->name));
 }
 
 // An init_from run's flow, mapped as the train stage will map it (without copying anything).

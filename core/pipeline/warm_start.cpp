@@ -109,12 +109,15 @@ WarmStartPlan plan_warm_start(const PipelineSpec& spec, const Flow& flow,
   const std::string prior_differs =
       tensor_difference(prior_parameters(*source.flow), prior_parameters(flow));
   plan.prior = prior_differs.empty();
+  const bool prior_has_weights = !prior_parameters(flow).empty();
   plan.summary = fmt::format(
       "warm start from {} ({} → {}, shared: {}): block bijectors 0–{} of {} copied{}; prior {}",
       source.dir.string(), lattice(source.extent), lattice(extent), word(to.sharing()), common - 1,
       to.bijector_count(),
       common < to.bijector_count() ? " (the rest keep the seed's initialisation)" : "",
-      plan.prior ? "copied" : "keeps its initialisation (" + prior_differs + ")");
+      !prior_has_weights ? "has no weights"
+      : plan.prior       ? "copied"
+                         : "keeps its initialisation (" + prior_differs + ")");
   return plan;
 }
 

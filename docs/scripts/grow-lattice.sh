@@ -27,11 +27,11 @@ train() {
 }
 
 for sharing in scale layer; do
-  train "$sharing-L8" 8 "$sharing" 1000
-  train "$sharing-L16-cold" 16 "$sharing" 1000
-  train "$sharing-L16-warm" 16 "$sharing" 1000 "$sharing-L8"
-  train "$sharing-L32-cold" 32 "$sharing" 500
-  train "$sharing-L32-warm" 32 "$sharing" 500 "$sharing-L16-warm"
+  train "$sharing-L8" 8 "$sharing" 600
+  train "$sharing-L16-cold" 16 "$sharing" 500
+  train "$sharing-L16-warm" 16 "$sharing" 500 "$sharing-L8"
+  train "$sharing-L32-cold" 32 "$sharing" 300
+  train "$sharing-L32-warm" 32 "$sharing" 300 "$sharing-L16-warm"
   for L in 32 64; do
     "$neuralrg" evaluate "$out/$sharing-L16-cold" --set "target.L=$L" --json \
       "${threads_option[@]}" > "$out/$sharing-L16-at-L$L.json"

@@ -5,7 +5,9 @@
 namespace neuralrg {
 
 LossStatistics loss_statistics(const Matrix& losses) {
-  const auto l = losses.col(0).array();
+  // In double whatever the build: a float sum over millions of samples (neuralrg evaluate) loses
+  // the digits the bound's error bar needs.
+  const Eigen::ArrayXd l = losses.col(0).cast<double>().array();
   const double n = static_cast<double>(l.size());
   const double mean = l.mean();
   const double var = n > 1 ? (l - mean).square().sum() / (n - 1) : 0.0;
