@@ -22,7 +22,6 @@ struct TrainedFlow {
 /// random masks are drawn from the seed when it is built), so the flow is rebuilt from the source
 /// run's flow, block and prior sections and its seed before it gets the trained weights. Throws
 /// std::runtime_error (ConfigError for a bad config.yaml) naming the directory and the problem.
-TrainedFlow load_trained_flow(const std::filesystem::path& run_dir,
-                              const PluginRegistry& registry);
+TrainedFlow load_trained_flow(const std::filesystem::path& run_dir, const PluginRegistry& registry);
 
 }  // namespace neuralrg
