@@ -69,6 +69,10 @@ StageKind train_stage() {
   s.integer("lr_step_every", 1000, "Epochs between decays of the step schedule.")
       .range(1, std::nullopt);
   s.real("lr_step_factor", 0.5, "Factor of each step-schedule decay.").range(0, 1);
+  s.integer("lr_warmup", 0,
+            "Epochs over which the learning rate ramps up linearly from lr/lr_warmup (0 = none); "
+            "use it with init_from, whose head start a fresh optimizer's full steps undo.")
+      .range(0, std::nullopt);
   s.real("reference_free_energy", std::nullopt,
          "A known −ln Z (whole lattice) for a target without an exact one: relative errors are "
          "computed against it. none: the bound and the importance-sampling estimate stand alone.")

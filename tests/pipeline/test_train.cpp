@@ -218,6 +218,24 @@ TEST_CASE("the train stage asks the optimizer for its learning rate instead of r
   for (double v : lr) CHECK(v == doctest::Approx(0.25));
 }
 
+TEST_CASE("lr_warmup ramps the learning rate up linearly, under the schedule") {
+  TempDir tmp;
+  std::string yaml = kPipeline;
+  yaml.replace(yaml.find("{plugin: adam, lr: 0.01, weight_decay: 0.001}"), 45,
+               "{plugin: fixture_rate, rate: 0.25}");
+  const fs::path run = tmp.path / "run";
+  const auto r = run_cli("run " + tmp.write("p.yaml", yaml).string() + " --out " + run.string() +
+                         " --set stages.0.train.lr_warmup=4 --set stages.0.train.lr_schedule=step"
+                         " --set stages.0.train.lr_step_every=6 --plugin-path " +
+                         NEURALRG_TEST_PLUGIN_DIR + "/nan_target");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::vector<double> lr = read_csv(run / "metrics.csv").numbers("lr");
+  const std::vector<double> expected{0.0625, 0.125, 0.1875, 0.25, 0.25, 0.25, 0.125, 0.125};
+  REQUIRE(lr.size() == expected.size());
+  for (std::size_t e = 0; e < lr.size(); ++e) CHECK(lr[e] == doctest::Approx(expected[e]));
+}
+
 TEST_CASE("sampling gives the same observables on 1 and 2 threads") {
   TempDir tmp;
   std::string yaml = kPipeline;

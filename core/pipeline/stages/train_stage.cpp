@@ -27,6 +27,11 @@ namespace fs = std::filesystem;
 namespace {
 
 double scheduled_lr(const Params& p, double base, long long epoch) {
+  // A linear ramp over the first lr_warmup epochs: a fresh optimizer's first steps move every
+  // weight by about the full learning rate (Adam's first step is lr·sign(g)), which undoes most
+  // of a warm start (docs/growing-the-lattice.md).
+  const long long warmup = p.integer("lr_warmup");
+  if (epoch < warmup) base *= static_cast<double>(epoch + 1) / static_cast<double>(warmup);
   const std::string& kind = p.text("lr_schedule");
   if (kind == "cosine")
     return base * 0.5 *
