@@ -1,7 +1,6 @@
 // neuralrg evaluate RUN_DIR [--set target.L=32] [--samples N] [--json]: a trained flow's bound on
 // the run's target, or, with --set, on another lattice (zero-shot transfer), without training.
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <tbb/global_control.h>
 
 #include <memory>
@@ -17,10 +16,6 @@
 namespace neuralrg::cli {
 namespace fs = std::filesystem;
 namespace {
-
-std::string lattice(const std::vector<Index>& extent) {
-  return fmt::format("{}", fmt::join(extent, "×"));
-}
 
 Json as_json(const EvaluateOptions& o, const TrainedFlow& source, const Flow& flow,
              const WarmStartPlan& plan, const FlowEvaluation& e) {
@@ -46,7 +41,7 @@ void print_text(const TrainedFlow& source, const Flow& flow, const WarmStartPlan
                 const FlowEvaluation& e) {
   const Index bijectors = flow.hierarchy().bijector_count();
   fmt::print("evaluate: the flow of {} (trained on {}) on {}, {} samples\n", source.dir.string(),
-             lattice(source.extent), lattice(flow.hierarchy().plan().extent), e.samples);
+             extent_text(source.extent), extent_text(flow.hierarchy().plan().extent), e.samples);
   if (static_cast<Index>(plan.bijectors.size()) < bijectors)
     fmt::print(
         "  block bijectors {}–{} of {} keep the seed's initialisation: the source has no weights "

@@ -9,7 +9,7 @@ Flow::Flow(std::unique_ptr<Prior> prior, std::unique_ptr<Hierarchy> hierarchy, b
 
 std::vector<Parameter*> Flow::parameters() const {
   std::vector<Parameter*> out = hierarchy_->parameters();
-  for (Parameter* p : prior_->parameters()) out.push_back(p);
+  for (Parameter* p : prior_parameters()) out.push_back(p);
   return out;
 }
 

@@ -35,6 +35,8 @@ class Flow {
   static Var symmetrized_log_prob(Var bare_at_x, Var bare_at_minus_x);
 
   std::vector<Parameter*> parameters() const;
+  /// The prior's own (the tail of parameters()).
+  std::vector<Parameter*> prior_parameters() const { return prior_->parameters(); }
   const Hierarchy& hierarchy() const { return *hierarchy_; }
   const Prior& prior() const { return *prior_; }
   bool symmetrized() const { return z2_; }

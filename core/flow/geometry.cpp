@@ -1,6 +1,7 @@
 #include "flow/geometry.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <stdexcept>
 
@@ -40,6 +41,10 @@ LayerPlan make_layer(const std::vector<Index>& extent, LayerRole role, int level
 }
 
 }  // namespace
+
+std::string extent_text(const std::vector<Index>& extent) {
+  return fmt::format("{}", fmt::join(extent, "×"));
+}
 
 Index HierarchyPlan::sites() const {
   Index n = 1;

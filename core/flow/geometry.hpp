@@ -19,6 +19,9 @@ struct LayerPlan {
   std::vector<Index> index;  ///< blocks × width site numbers, block-major, columns in (a,b) order.
 };
 
+/// "16×16": a lattice for messages.
+std::string extent_text(const std::vector<Index>& extent);
+
 /// The layers of a layout and the scale of every latent site.
 struct HierarchyPlan {
   std::vector<Index> extent;      ///< {L, L} or {L}.

@@ -17,6 +17,18 @@ Sharing parse_sharing(const std::string& word) {
       fmt::format("flow.shared: expected block, layer or scale, got \"{}\"", word));
 }
 
+const char* to_string(Sharing sharing) {
+  switch (sharing) {
+    case Sharing::block:
+      return "block";
+    case Sharing::layer:
+      return "layer";
+    case Sharing::scale:
+      return "scale";
+  }
+  return "?";
+}
+
 Hierarchy::Hierarchy(HierarchyPlan plan, Sharing sharing, const BijectorMaker& make)
     : plan_(std::move(plan)), sharing_(sharing) {
   auto add_bijector = [&] {

@@ -25,6 +25,8 @@ enum class Sharing {
 /// "block", "layer" or "scale"; the flow section's booleans true (layer) and false (block) too.
 /// Throws std::invalid_argument for anything else.
 Sharing parse_sharing(const std::string& word);
+/// "block", "layer" or "scale".
+const char* to_string(Sharing sharing);
 
 /// x ⇄ z in place: z keeps x's layout, like a lifting wavelet. Each layer gathers its blocks into
 /// rows of `width` columns, applies a bijector to all of them at once and scatters them back.

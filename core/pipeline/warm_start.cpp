@@ -15,18 +15,6 @@ namespace {
   throw std::runtime_error(fmt::format("{}: {}", source.dir.string(), what));
 }
 
-const char* word(Sharing s) {
-  switch (s) {
-    case Sharing::block:
-      return "block";
-    case Sharing::layer:
-      return "layer";
-    case Sharing::scale:
-      return "scale";
-  }
-  return "?";
-}
-
 // Everything that decides how the bijectors are built besides the lattice: the same block sections
 // and seed give every copied instance the source's masks.
 void check_construction(const PipelineSpec& spec, const TrainedFlow& source) {
@@ -71,18 +59,6 @@ std::string tensor_difference(const std::vector<Parameter*>& a, const std::vecto
   return {};
 }
 
-// The prior's tensors: Flow::parameters() lists the hierarchy's, then the prior's.
-std::vector<Parameter*> prior_parameters(const Flow& flow) {
-  auto all = flow.parameters();
-  all.erase(all.begin(),
-            all.begin() + static_cast<std::ptrdiff_t>(flow.hierarchy().parameters().size()));
-  return all;
-}
-
-std::string lattice(const std::vector<Index>& extent) {
-  return fmt::format("{}", fmt::join(extent, "×"));
-}
-
 }  // namespace
 
 WarmStartPlan plan_warm_start(const PipelineSpec& spec, const Flow& flow,
@@ -97,7 +73,7 @@ WarmStartPlan plan_warm_start(const PipelineSpec& spec, const Flow& flow,
   if (to.sharing() == Sharing::block && source.extent != extent)
     refuse(source, fmt::format("with shared: block every block has its own weights, so a flow "
                                "for {} cannot start one for {}; use shared: layer or scale",
-                               lattice(source.extent), lattice(extent)));
+                               extent_text(source.extent), extent_text(extent)));
   WarmStartPlan plan;
   const Index common = std::min(to.bijector_count(), from.bijector_count());
   for (Index i = 0; i < common; ++i) {
@@ -107,13 +83,13 @@ WarmStartPlan plan_warm_start(const PipelineSpec& spec, const Flow& flow,
     plan.bijectors.emplace_back(i, i);
   }
   const std::string prior_differs =
-      tensor_difference(prior_parameters(*source.flow), prior_parameters(flow));
+      tensor_difference(source.flow->prior_parameters(), flow.prior_parameters());
   plan.prior = prior_differs.empty();
-  const bool prior_has_weights = !prior_parameters(flow).empty();
+  const bool prior_has_weights = !flow.prior_parameters().empty();
   plan.summary = fmt::format(
       "warm start from {} ({} → {}, shared: {}): block bijectors 0–{} of {} copied{}; prior {}",
-      source.dir.string(), lattice(source.extent), lattice(extent), word(to.sharing()), common - 1,
-      to.bijector_count(),
+      source.dir.string(), extent_text(source.extent), extent_text(extent), to_string(to.sharing()),
+      common - 1, to.bijector_count(),
       common < to.bijector_count() ? " (the rest keep the seed's initialisation)" : "",
       !prior_has_weights ? "has no weights"
       : plan.prior       ? "copied"
@@ -128,7 +104,7 @@ void apply_warm_start(const WarmStartPlan& plan, Flow& flow, const Flow& source)
   for (const auto& [mine, theirs] : plan.bijectors)
     copy(source.hierarchy().bijector_parameters(theirs),
          flow.hierarchy().bijector_parameters(mine));
-  if (plan.prior) copy(prior_parameters(source), prior_parameters(flow));
+  if (plan.prior) copy(source.prior_parameters(), flow.prior_parameters());
 }
 
 }  // namespace neuralrg

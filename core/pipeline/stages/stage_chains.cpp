@@ -1,7 +1,6 @@
 #include "pipeline/stages/stage_chains.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <optional>
 
@@ -18,9 +17,9 @@ void load_flow_from(RunContext& ctx, const Params& p) {
   if (flow_from.empty()) return;  // validated to exist when the pipeline was loaded
   TrainedFlow source = load_trained_flow(flow_from, ctx.registry);
   if (source.extent != ctx.target->lattice())
-    throw p.error("flow_from", fmt::format("{} trained a flow for lattice {}, this target's is {}",
-                                           flow_from, fmt::join(source.extent, "×"),
-                                           fmt::join(ctx.target->lattice(), "×")));
+    throw p.error("flow_from",
+                  fmt::format("{} trained a flow for lattice {}, this target's is {}", flow_from,
+                              extent_text(source.extent), extent_text(ctx.target->lattice())));
   if (!ctx.own_flow) ctx.own_flow = std::move(ctx.flow);
   ctx.flow = std::move(source.flow);
 }
