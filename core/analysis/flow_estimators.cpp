@@ -58,7 +58,8 @@ Estimate forward_kl(const Target& target, const Matrix& x, const Eigen::VectorXd
 }
 
 // One inference pass per chunk, then one backward pass per site seeded with that site's column.
-std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vector<Index>& sites) {
+std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vector<Index>& sites,
+                              const std::function<void(Index)>& after_chunk) {
   std::vector<Matrix> sum(sites.size(), Matrix::Zero(1, x.cols()));
   Tape tape;
   for (Index begin = 0; begin < x.rows(); begin += kChunkRows) {
@@ -73,6 +74,7 @@ std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vect
       tape.backward(z, seed);
       sum[k] += in.adjoint().colwise().sum();
     }
+    if (after_chunk) after_chunk(begin + rows);
   }
   for (auto& s : sum) s /= static_cast<double>(x.rows());
   return sum;

@@ -2,6 +2,7 @@
 // latent variables of x, the mass-covering divergence KL(π‖q) and the response maps ∂z/∂x.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "flow/flow.hpp"
@@ -27,7 +28,9 @@ struct Estimate {
 Estimate forward_kl(const Target& target, const Matrix& x, const Eigen::VectorXd& log_q,
                     double free_energy);
 
-/// E_x[∂z_i/∂x] (1 × sites) for each latent site i in `sites`.
-std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vector<Index>& sites);
+/// E_x[∂z_i/∂x] (1 × sites) for each latent site i in `sites`. `after_chunk(rows_done)` runs
+/// between chunks of rows, so a caller can report progress or stop.
+std::vector<Matrix> responses(const Flow& flow, const Matrix& x, const std::vector<Index>& sites,
+                              const std::function<void(Index)>& after_chunk = {});
 
 }  // namespace neuralrg::analysis

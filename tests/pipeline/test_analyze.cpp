@@ -66,6 +66,9 @@ stages:
   CHECK(read_csv_matrix(a / "mutual_information-physical.csv").rows() == 4);
   CHECK(read_csv_matrix(a / "samples-flow.csv").rows() == 4);
   CHECK(read_csv_matrix(a / "samples-mcmc.csv").cols() == 16);
+  // Every part reports: the maps take minutes at L = 32 (2 × 15 site pairs at L = 4).
+  CHECK(r.err.find("analyze0.response done: 4 maps over 32 configurations") != std::string::npos);
+  CHECK(r.err.find("analyze0.mutual_information done: 30 site pairs") != std::string::npos);
 
   const std::string html = read_text(tmp.path / "run/report.html");
   CHECK(html.find("<h1>Haar &lt;check&gt;</h1>") != std::string::npos);

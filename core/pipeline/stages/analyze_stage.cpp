@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "analysis/flow_estimators.hpp"
 #include "analysis/moments.hpp"
 #include "analysis/mutual_information.hpp"
 #include "pipeline/stages/stage_chains.hpp"
+#include "report/progress.hpp"
 #include "util/atomic_file.hpp"
 #include "util/csv.hpp"
 #include "util/npy.hpp"
@@ -32,16 +35,45 @@ Matrix as_picture(const Eigen::Ref<const Matrix>& row, std::pair<Index, Index> s
   return m;
 }
 
+// A part of the stage that takes minutes at L = 32 (the response and mutual-information maps):
+// rank 0 reports its progress, and Ctrl-C stops it between steps as it stops the chains.
+class StagePart {
+ public:
+  StagePart(const RunContext& ctx, std::string label, long long total)
+      : ctx_(ctx), label_(std::move(label)) {
+    if (ctx.comm->is_root()) progress_.emplace(label_, total, 0);
+  }
+  void step(long long done, const std::string& unit) {
+    stop_point(ctx_, label_ + ": interrupted");
+    if (progress_) progress_->update(done, unit);
+  }
+  void finish(const std::string& status) {
+    if (progress_) progress_->finish(status);
+  }
+
+ private:
+  const RunContext& ctx_;
+  std::string label_;
+  std::optional<Progress> progress_;
+};
+
 // I(v_0; v_j) for every site j (0 at j = 0), each pair independent so threads cannot change it.
-Matrix mutual_information_map(const Matrix& v) {
+// Sites go in slices, between which the part reports and can stop; `done` counts pairs.
+Matrix mutual_information_map(const Matrix& v, StagePart& part, long long& done) {
+  constexpr Index kSlice = 64;
   Matrix mi = Matrix::Zero(1, v.cols());
   const Eigen::VectorXd first = v.col(0).cast<double>();
-  tbb::parallel_for(Index{1}, v.cols(), [&](Index j) {
-    const Eigen::VectorXd other = v.col(j).cast<double>();
-    mi(0, j) =
-        analysis::mutual_information_ksg({first.data(), static_cast<std::size_t>(first.size())},
-                                         {other.data(), static_cast<std::size_t>(other.size())});
-  });
+  for (Index begin = 1; begin < v.cols(); begin += kSlice) {
+    const Index end = std::min(v.cols(), begin + kSlice);
+    tbb::parallel_for(begin, end, [&](Index j) {
+      const Eigen::VectorXd other = v.col(j).cast<double>();
+      mi(0, j) =
+          analysis::mutual_information_ksg({first.data(), static_cast<std::size_t>(first.size())},
+                                           {other.data(), static_cast<std::size_t>(other.size())});
+    });
+    done += end - begin;
+    part.step(done, "site pairs");
+  }
   return mi;
 }
 
@@ -158,7 +190,10 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
         if (plan.site_scale[static_cast<std::size_t>(s)] == level && top.size() < 4)
           top.push_back(s);
     const Index m = std::min<Index>(x.rows(), p.integer("response_samples"));
-    const auto maps = analysis::responses(flow, oriented.topRows(m), top);
+    StagePart part(ctx, fmt::format("analyze{}.response", index), m);
+    const auto maps = analysis::responses(flow, oriented.topRows(m), top,
+                                          [&](Index rows) { part.step(rows, "configurations"); });
+    part.finish(fmt::format("{} maps over {} configurations", top.size(), m));
     for (std::size_t k = 0; k < top.size(); ++k)
       write_file_atomic(dir / fmt::format("response-{}.csv", top[k]),
                         csv_matrix_text(as_picture(maps[k], shape)));
@@ -167,7 +202,11 @@ void run_analyze_stage(RunContext& ctx, const StageSpec& stage, std::size_t inde
   }
   stop_point(ctx, stopped);
   if (p.boolean("mutual_information")) {
-    const Matrix mi_x = mutual_information_map(x), mi_z = mutual_information_map(z);
+    StagePart part(ctx, fmt::format("analyze{}.mutual_information", index), 2 * (x.cols() - 1));
+    long long pairs = 0;
+    const Matrix mi_x = mutual_information_map(x, part, pairs);
+    const Matrix mi_z = mutual_information_map(z, part, pairs);
+    part.finish(fmt::format("{} site pairs", pairs));
     write_file_atomic(dir / "mutual_information-physical.csv",
                       csv_matrix_text(as_picture(mi_x, shape)));
     write_file_atomic(dir / "mutual_information-latent.csv",
