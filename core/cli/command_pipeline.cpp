@@ -94,7 +94,7 @@ PipelineSpec resume_spec(const PipelineOptions& o, const PluginRegistry& registr
   if (o.pipeline.empty() && o.overrides.empty()) return stored;
   // Without a pipeline file, --set changes the run's own configuration.
   Value changed_tree = stored_tree;
-  for (const auto& assignment : o.overrides) apply_override(changed_tree, assignment);
+  apply_command_line_overrides(changed_tree, o.overrides);
   PipelineSpec given = o.pipeline.empty()
                            ? validate_pipeline(std::move(changed_tree), stored_file, registry)
                            : load_pipeline(o.pipeline, o.overrides, registry);

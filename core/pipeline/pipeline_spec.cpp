@@ -281,11 +281,42 @@ Value variant_tree(const PipelineSpec& spec, const VariantSpec& v) {
   return tree;
 }
 
+namespace {
+
+// `key` or a key inside it: a --set of stages.0.train also decides stages.0.train.epochs.
+bool decided_by(std::string_view key, std::string_view set_key) {
+  return key == set_key || (key.starts_with(set_key) && key[set_key.size()] == '.');
+}
+
+// A --set outranks the file's variants and sweep: `--variant L-32 --set stages.0.train.epochs=20`
+// runs 20 epochs although L-32 sets 150. The key leaves every variant's set and the sweep, so
+// config.yaml records what ran.
+void drop_keys_set_on_command_line(Value& raw, const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) {
+    const std::string_view key = std::string_view(o).substr(0, o.find('='));
+    const auto decided = [&](const auto& entry) { return decided_by(entry.first, key); };
+    for (auto& [name, section] : raw.entries) {
+      if (name == "sweep") std::erase_if(section.entries, decided);
+      if (name != "variants") continue;
+      for (Value& variant : section.items)
+        for (auto& [field, sets] : variant.entries)
+          if (field == "set") std::erase_if(sets.entries, decided);
+    }
+  }
+}
+
+}  // namespace
+
+void apply_command_line_overrides(Value& raw, const std::vector<std::string>& overrides) {
+  for (const auto& o : overrides) apply_override(raw, o);
+  drop_keys_set_on_command_line(raw, overrides);
+}
+
 PipelineSpec load_pipeline(const std::filesystem::path& file,
                            const std::vector<std::string>& overrides,
                            const PluginRegistry& registry) {
   Value raw = load_yaml_file(file);
-  for (const auto& o : overrides) apply_override(raw, o);
+  apply_command_line_overrides(raw, overrides);
   return validate_pipeline(std::move(raw), file, registry);
 }
 

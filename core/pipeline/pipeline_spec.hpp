@@ -62,7 +62,12 @@ std::string plain_name(const Params& params);
 const Schema& pipeline_schema();
 const Schema& variant_schema();
 
-/// Loads and validates `file` with `overrides` ("dotted.key=value") applied in order. Every error
+/// Applies `overrides` ("dotted.key=value", --set) to a pipeline tree in order. Each outranks the
+/// tree's variants and sweep: the key (and any key inside it) leaves every variant's `set` and the
+/// `sweep`, so `--variant L-32 --set stages.0.train.epochs=20` runs 20 epochs whatever L-32 sets.
+void apply_command_line_overrides(Value& raw, const std::vector<std::string>& overrides);
+
+/// Loads and validates `file` with `overrides` applied by apply_command_line_overrides. Every error
 /// is a ConfigError naming the file, line, column and key path.
 PipelineSpec load_pipeline(const std::filesystem::path& file,
                            const std::vector<std::string>& overrides,

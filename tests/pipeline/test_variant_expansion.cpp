@@ -115,3 +115,42 @@ TEST_CASE("every expanded name is a plain directory name") {
       value);
   CHECK_THROWS_WITH_AS(load(long_sweep), doctest::Contains("cannot name a directory"), ConfigError);
 }
+
+TEST_CASE("a --set outranks what the variants and the sweep set for the same key") {
+  test::TempDir tmp;
+  const auto file = tmp.write("p.yaml", std::string(kGridBase) +
+                                            "sweep: {target.beta: [0.3, 0.44]}\n"
+                                            "variants:\n"
+                                            "  - {name: short, set: {stages.0.train.epochs: 3}}\n"
+                                            "  - {name: wide, set: {stages.0.train.batch: 16, "
+                                            "stages.0.train.optimizer.lr: 0.01}}\n");
+  // The variant's resolved train section (a copy: the validated spec is a temporary).
+  const auto variant = [&](const PipelineSpec& spec, std::size_t i) -> Value {
+    return *validate_pipeline(variant_tree(spec, spec.variants[i]), spec.file, test::plugins())
+                .resolved.find("stages")
+                ->items[0]
+                .find("train");
+  };
+  // Without --set each variant keeps its own values.
+  const auto plain = load_pipeline(file, {}, test::plugins());
+  REQUIRE(plain.variants.size() == 4);
+  CHECK(variant(plain, 0).find("epochs")->text == "3");
+  // `--variant short --set stages.0.train.epochs=20` means 20 epochs.
+  const auto set = load_pipeline(
+      file, {"stages.0.train.epochs=20", "stages.0.train.optimizer={plugin: adam, lr: 0.5}"},
+      test::plugins());
+  REQUIRE(set.variants.size() == 4);
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK(variant(set, i).find("epochs")->text == "20");
+    // A key inside an overridden section is decided by the --set too.
+    CHECK(variant(set, i).find("optimizer")->find("lr")->text == "0.5");
+  }
+  CHECK(variant(set, 2).find("batch")->text == "16");  // keys the --set leaves alone stay
+  // A --set of a swept key fixes it: the sweep no longer varies it.
+  const auto fixed = load_pipeline(file, {"target.beta=0.35"}, test::plugins());
+  CHECK(names(fixed) == std::vector<std::string>{"short", "wide"});
+  CHECK(validate_pipeline(variant_tree(fixed, fixed.variants[1]), fixed.file, test::plugins())
+            .resolved.find("target")
+            ->find("beta")
+            ->text == "0.35");
+}
